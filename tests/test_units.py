@@ -11,8 +11,8 @@ from analysis.units import (HOURS_PER_YEAR, SalaryRange, annual_to_hourly, hourl
     ("$38,000–$44,000", SalaryRange(38000, 44000, False)),
     ("$38,000-$44,000", SalaryRange(38000, 44000, False)),
     ("$38,000 to $44,000", SalaryRange(38000, 44000, False)),
-    ("$72,000+", SalaryRange(72000, None, True)),
-    ("$90,000–$120,000+", SalaryRange(90000, 120000, True)),
+    ("$72,000+", SalaryRange(72000, None, True, 72000)),
+    ("$90,000–$120,000+", SalaryRange(90000, None, True, 120000)),
     ("$48,780", SalaryRange(48780, 48780, False)),
     ("55k-68k", SalaryRange(55000, 68000, False)),
 ])

@@ -7,9 +7,9 @@ BLS turns an hourly wage into an annual one with 2,080 hours (52 weeks x 40 hour
 >>> annual_to_hourly(48780)
 23.45
 >>> parse_salary_range("$38,000–$44,000")
-SalaryRange(low=38000, high=44000, open_ended=False)
+SalaryRange(low=38000, high=44000, open_ended=False, open_from=None)
 >>> parse_salary_range("$72,000+")
-SalaryRange(low=72000, high=None, open_ended=True)
+SalaryRange(low=72000, high=None, open_ended=True, open_from=72000)
 >>> premium(43000, 55000)
 Premium(absolute=12000, percent=27.906976744186046)
 """
@@ -26,11 +26,16 @@ HOURS_PER_YEAR = 2080  # BLS: 52 weeks x 40 hours
 
 
 class SalaryRange(NamedTuple):
-    """A salary range in dollars; ``high`` is None when the text says "and up" ("$72,000+")."""
+    """A salary range in dollars.
+
+    A range that ends in "+" ("$72,000+", "$90,000–$120,000+") is open-ended: ``high`` is None (the
+    text gives no top, so none is invented) and ``open_from`` keeps the figure the "+" is attached to.
+    """
 
     low: int
     high: int | None
     open_ended: bool
+    open_from: int | None = None
 
     @property
     def midpoint(self) -> float | None:
@@ -38,7 +43,7 @@ class SalaryRange(NamedTuple):
 
         >>> SalaryRange(42000, 52000, False).midpoint
         47000.0
-        >>> SalaryRange(72000, None, True).midpoint is None
+        >>> SalaryRange(72000, None, True, 72000).midpoint is None
         True
         """
         return None if self.high is None else (self.low + self.high) / 2
@@ -72,12 +77,12 @@ def parse_money(text: str) -> int:
 def parse_salary_range(text: str) -> SalaryRange:
     """Read "$38,000–$44,000", "$38,000-$44,000", "$72,000+" or "$48,780" into a SalaryRange.
 
-    An amount followed by "+" is open-ended: its upper bound stays unknown (None), never invented.
+    A range ending in "+" is open-ended: its upper bound stays unknown (None), never invented.
 
     >>> parse_salary_range("$90,000–$120,000+")
-    SalaryRange(low=90000, high=120000, open_ended=True)
+    SalaryRange(low=90000, high=None, open_ended=True, open_from=120000)
     >>> parse_salary_range("$48,780")
-    SalaryRange(low=48780, high=48780, open_ended=False)
+    SalaryRange(low=48780, high=48780, open_ended=False, open_from=None)
     >>> parse_salary_range("about fifty thousand")
     Traceback (most recent call last):
     ...
@@ -90,11 +95,11 @@ def parse_salary_range(text: str) -> SalaryRange:
     low = parse_money(match.group(1) + (match.group(2) or ""))
     plus = match.group(5) is not None
     if match.group(3) is None:
-        return SalaryRange(low, None, True) if plus else SalaryRange(low, low, False)
+        return SalaryRange(low, None, True, low) if plus else SalaryRange(low, low, False)
     high = parse_money(match.group(3) + (match.group(4) or ""))
     if high < low:
         raise InputError("salary range", text, reason=f"the high end {high:,} is below the low end {low:,}")
-    return SalaryRange(low, high, plus)
+    return SalaryRange(low, None, True, high) if plus else SalaryRange(low, high, False)
 
 
 def hourly_to_annual(hourly: float, hours: float = HOURS_PER_YEAR) -> float:
