@@ -1,0 +1,185 @@
+"""Notebooks 01 (salary by state) and 02 (job outlook): stored clean, run with the plain papermill CLI.
+
+Each notebook run is its own test (one papermill call each), so pytest-xdist can spread them.
+"""
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import outlook, salary
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = {
+    "salary": (ROOT / "notebooks" / "01_salary_by_state.ipynb", salary),
+    "outlook": (ROOT / "notebooks" / "02_job_outlook.ipynb", outlook),
+}
+KERNELSPEC = {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)", "language": "python"}
+
+
+def cli_args(params: dict) -> list[str]:
+    """``{"compare_with": ["TX", "FL"]}`` -> ``["-p", "compare_with", "TX,FL"]``: what a person types."""
+    args = []
+    for name, value in params.items():
+        args += ["-p", name, ",".join(value) if isinstance(value, list) else str(value)]
+    return args
+
+
+def run_papermill(notebook: Path, tmp_path: Path, params: dict):
+    out = tmp_path / "out.ipynb"
+    env = {k: v for k, v in os.environ.items() if k != "MEDCODING_TARGET"}  # the JupyterLab target, as a student runs it
+    result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar",
+                             *cli_args(params)], capture_output=True, text=True, timeout=300, env=env)
+    return result, out
+
+
+def is_chart_cell(cell) -> bool:
+    return cell.cell_type == "code" and ("chart(" in cell.source or "tile_map(" in cell.source)
+
+
+def output_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts.extend(str(v) for v in output.get("data", {}).values())
+            parts.extend(output.get("traceback", []))
+    return "\n".join(parts)
+
+
+def executed_ok(result, out):
+    assert result.returncode == 0, result.stderr[-3000:]
+    nb = nbformat.read(out, as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+    assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
+    # Charts reach JupyterLab as a Vega-Lite mimetype, which Lab draws with no network.
+    for cell in filter(is_chart_cell, nb.cells):
+        kinds = [kind for o in cell.outputs for kind in o.get("data", {})]
+        assert any(kind.startswith("application/vnd.vegalite.v") for kind in kinds), (cell.source, kinds)
+    return nb
+
+
+# --------------------------------------------------------------------------- stored notebooks
+
+
+@pytest.mark.parametrize("key", NOTEBOOKS)
+def test_stored_without_outputs_and_with_the_project_kernel(key):
+    nb = nbformat.read(NOTEBOOKS[key][0], as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec == KERNELSPEC
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("key", NOTEBOOKS)
+def test_parameters_cell_follows_the_intro_and_equals_the_declared_defaults(key):
+    path, module = NOTEBOOKS[key]
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and "Learning objectives" in nb.cells[0].source
+    cell = nb.cells[1]
+    assert cell.metadata.get("tags") == ["parameters"]
+    assigned = {}
+    for statement in ast.parse(cell.source).body:
+        assert isinstance(statement, ast.Assign), "the parameters cell holds plain assignments only"
+        assigned[statement.targets[0].id] = ast.literal_eval(statement.value)
+    assert assigned == module.PARAMETERS.defaults()
+    assert f'start("{module.PARAMETERS.notebook}", globals())' in nb.cells[2].source
+
+
+@pytest.mark.parametrize("key", NOTEBOOKS)
+def test_intro_documents_every_example_parameter_set(key):
+    path, module = NOTEBOOKS[key]
+    intro = nbformat.read(path, as_version=4).cells[0].source
+    for example in module.PARAMETERS.examples:
+        for name, value in example.items():
+            value = ",".join(value) if isinstance(value, list) else str(value)
+            shown = repr(value) if " " in value else value
+            assert f"-p {name} {shown}" in intro, (example, name)
+
+
+@pytest.mark.parametrize("key", NOTEBOOKS)
+def test_every_chart_is_followed_by_a_try_changing_prompt(key):
+    cells = nbformat.read(NOTEBOOKS[key][0], as_version=4).cells
+    charts = [i for i, c in enumerate(cells) if is_chart_cell(c)]
+    assert charts
+    for i in charts:
+        after = cells[i + 1]
+        assert after.cell_type == "markdown" and after.source.startswith("*Try changing"), cells[i].source
+
+
+# --------------------------------------------------------------------------- runs: salary by state
+
+SALARY_EXPECTED = [
+    # (parameters, strings the executed notebook must contain)
+    ({}, ["**California**, May 2024, median annual wage: **$59,700**", "National median, May 2024: $50,250",
+          "Rank: 7 of 51", "Large health systems, high volume"]),
+    ({"state": "TX"}, ["**Texas**, May 2024, median annual wage: **$47,230**", "$51,020", "$47,230",
+                       "do not list Texas"]),
+    ({"state": "new york", "year": 2023}, ["**New York**, May 2023, median annual wage: **$59,050**",
+                                           "National median, May 2023: $48,780", "Rank: 6 of 35", "not available"]),
+    ({"state": "06", "measure": "mean", "compare_with": ["TX", "FL"]},
+     ["**California**, May 2024, mean annual wage: **$68,080**", "No national May 2024 mean", "$51,020",
+      "national (not available in data/)"]),
+    ({"state": "Mississippi", "employer_state": "CA"},
+     ["**Mississippi**, May 2024, median annual wage: **$39,970**", "$59,700", "$19,730", "Lowest-Paying States"]),
+]
+assert [p for p, _ in SALARY_EXPECTED[1:]] == salary.PARAMETERS.examples, "keep the expectations in step with the examples"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("params, expected", SALARY_EXPECTED, ids=["defaults", "TX", "NY-2023", "06-mean", "MS-remote"])
+def test_salary_notebook_runs(params, expected, tmp_path):
+    nb = executed_ok(*run_papermill(NOTEBOOKS["salary"][0], tmp_path, params))
+    text = output_text(nb)
+    for piece in expected:
+        assert piece in text, piece
+
+
+@pytest.mark.notebook
+def test_salary_notebook_stops_on_a_misspelled_state_with_a_suggestion(tmp_path):
+    result, out = run_papermill(NOTEBOOKS["salary"][0], tmp_path, {"state": "Texsa"})
+    assert result.returncode != 0
+    assert "Did you mean 'Texas'" in result.stderr + result.stdout
+    failed = [c for c in nbformat.read(out, as_version=4).cells if any(o.output_type == "error" for o in c.get("outputs", []))]
+    assert len(failed) == 1 and "start(" in failed[0].source
+
+
+@pytest.mark.notebook
+def test_salary_notebook_stops_on_an_unknown_parameter_name(tmp_path):
+    result, _ = run_papermill(NOTEBOOKS["salary"][0], tmp_path, {"stat": "TX"})
+    assert result.returncode != 0
+    assert "Did you mean 'state'" in result.stderr + result.stdout
+
+
+# --------------------------------------------------------------------------- runs: job outlook
+
+OUTLOOK_EXPECTED = [
+    ({}, ["projected employment in 2034", "208,436", "13,636", "14,200", "187,770"]),
+    ({"projection_round": "2025-35"}, ["projected employment in 2035", "216,756", "14,000"]),
+    ({"projection_round": "article"}, ["259,200", "article claim", "14,800"]),
+    ({"horizon_year": 2030, "growth_override_pct": 4}, ["projected employment in 2030", "199,475.2", "what-if"]),
+]
+assert [p for p, _ in OUTLOOK_EXPECTED[1:]] == outlook.PARAMETERS.examples, "keep the expectations in step with the examples"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("params, expected", OUTLOOK_EXPECTED, ids=["defaults", "2025-35", "article", "what-if-2030"])
+def test_outlook_notebook_runs(params, expected, tmp_path):
+    nb = executed_ok(*run_papermill(NOTEBOOKS["outlook"][0], tmp_path, params))
+    text = output_text(nb)
+    for piece in expected:
+        assert piece in text, piece
+
+
+@pytest.mark.notebook
+def test_outlook_notebook_stops_on_a_bad_round_with_a_suggestion(tmp_path):
+    result, _ = run_papermill(NOTEBOOKS["outlook"][0], tmp_path, {"projection_round": "artcle"})
+    assert result.returncode != 0
+    assert "Did you mean 'article'" in result.stderr + result.stdout
