@@ -202,13 +202,22 @@ SALARY_SOURCES_SCHEMA = _schema(
     }
 )
 
+def _is_state_or_dc(codes: pd.Series) -> pd.Series:
+    from .states import all_states
+
+    return codes.isin([s.abbr for s in all_states()])
+
+
+# Checked when a file is read, so the reference table of states is loaded only then.
+_KNOWN_STATE = pa.Check(_is_state_or_dc, error="not the USPS code of a state or DC (see data/reference/us_states.csv)")
+
 STATE_SALARIES_SCHEMA = _schema(
     {
         "claim_id": _id("state"),
         "table": _choice(["top10", "lowest"]),
         "rank": _whole(nullable=False, minimum=1),
         "state": pa.Column(str, unique=True),
-        "state_abbr": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{2}$"), unique=True),
+        "state_abbr": pa.Column(str, [pa.Check.str_matches(r"^[A-Z]{2}$"), _KNOWN_STATE], unique=True),
         "annual_mean_usd": _usd(nullable=False),
         "note": _text(nullable=True),
         "original_text": _original_text(),

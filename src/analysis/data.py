@@ -79,29 +79,109 @@ def validate(frame: pd.DataFrame, schema, shown_file: str) -> pd.DataFrame:
 
 
 def _first_failure(errors, frame: pd.DataFrame, shown_file: str) -> DataFileError:
-    cases = errors.failure_cases
+    """The problem a person should fix first, worded with its line (header = line 1) and column.
+
+    Order: a missing column, then problems of single cells in file order (a wrong type before a
+    failed check on the same cell), then duplicates and checks that span a whole row.
+    """
+    cases = _in_reading_order(errors.failure_cases)
     first = cases.iloc[0]
     column = first.get("column")
+    if column is None or (isinstance(column, float) and pd.isna(column)):
+        column = None
     check = str(first.get("check"))
-    value = first.get("failure_case")
-    index = first.get("index")
-    line = int(index) + 2 if index is not None and not pd.isna(index) else None
-    more = len(cases) - 1
-    also = f"; {more} more problem{'s' if more != 1 else ''} in this file" if more else ""
+    value = _plain_value(first.get("failure_case"))
+    line = _line(first.get("index"))
     if check == "column_in_dataframe":
         expected = ", ".join(map(str, frame.columns))
-        return DataFileError(shown_file, f"required column {value!r} is missing (the file has: {expected}){also}", column=value)
+        return DataFileError(shown_file, f"required column {value!r} is missing (the file has: {expected})", line=1, column=value)
     if check.startswith("coerce_dtype") or "dtype" in check:
         if line is None and column in frame.columns:  # pandera reports the value; find its line
             line = _line_of(frame, column, value)
-        return DataFileError(shown_file, f"{value!r} is not a valid {_dtype_word(check)}{also}", line=line, column=column)
-    if check in ("field_uniqueness", "multiple_fields_uniqueness") or "unique" in check:
-        return DataFileError(shown_file, f"{value!r} appears more than once; each value must be unique{also}", line=line, column=column)
+        return DataFileError(shown_file, f"{value!r} is not a valid {_dtype_word(check)}{_more(cases, {line})}", line=line, column=column)
+    if check == "multiple_fields_uniqueness":
+        names = list(getattr(errors.schema, "unique", None) or [column])
+        key = frame.loc[first["index"], names]
+        lines = [int(i) + 2 for i in frame.index[(frame[names] == key.values).all(axis=1)]]
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(names, key.tolist()))
+        return DataFileError(shown_file, f"the combination {shown} appears more than once ({_lines(lines)}); each combination must be "
+                             f"unique{_more(cases, set(lines))}", line=lines[-1], column=", ".join(names))
+    if check == "field_uniqueness" or "unique" in check:
+        lines = sorted({int(i) + 2 for i in frame.index[frame[column].astype(str) == str(value)]} | {line} - {None})
+        return DataFileError(shown_file, f"{value!r} appears more than once ({_lines(lines)}); each value must be unique"
+                             f"{_more(cases, set(lines))}", line=lines[-1], column=column)
     if check == "not_nullable":
-        return DataFileError(shown_file, f"a value is missing (empty cell){also}", line=line, column=column)
-    if column is None or (isinstance(column, float) and pd.isna(column)):
-        column = None
-    return DataFileError(shown_file, f"{value!r} fails the check {check}{also}", line=line, column=column)
+        return DataFileError(shown_file, f"a value is missing (empty cell){_more(cases, {line})}", line=line, column=column)
+    problem = _check_problem(errors.schema, first, value, check)
+    return DataFileError(shown_file, f"{problem}{_more(cases, {line})}", line=line, column=column)
+
+
+def _in_reading_order(cases: pd.DataFrame) -> pd.DataFrame:
+    def rank(row):
+        check = str(row["check"])
+        if check == "column_in_dataframe":
+            return 0
+        if row.get("schema_context") == "Column" and check not in ("field_uniqueness",):
+            return 1
+        return 2
+
+    order = cases.assign(
+        _rank=cases.apply(rank, axis=1),
+        _line=pd.to_numeric(cases["index"], errors="coerce").fillna(float("inf")),
+        _type=~cases["check"].astype(str).str.contains("dtype"),
+        _number=pd.to_numeric(cases["check_number"], errors="coerce").fillna(-1),
+    )
+    return order.sort_values(["_rank", "_line", "_type", "_number"], kind="stable")
+
+
+def _check_problem(schema, case, value, check: str) -> str:
+    """Words for a failed check: the allowed values, the expected form, or the limit."""
+    stats = {}
+    try:
+        stats = schema.columns[case["column"]].checks[int(case["check_number"])].statistics or {}
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+        pass
+    if "allowed_values" in stats:
+        from .errors import _short_list, closest
+
+        allowed = [str(v) for v in stats["allowed_values"]]
+        near = closest(str(value), allowed)
+        hint = f" Did you mean {near!r}?" if near is not None and near != str(value) else ""
+        return f"{value!r} is not an allowed value.{hint} Allowed: {_short_list(allowed)}"
+    if "pattern" in stats:
+        import re
+
+        text = str(value)
+        if text.isdigit():
+            for width in range(len(text) + 1, 8):  # a spreadsheet drops leading zeros: "06" -> 6
+                if re.fullmatch(stats["pattern"], text.zfill(width)):
+                    return (f"{value!r} is too short for a code of this column: a spreadsheet may have dropped a "
+                            f"leading zero (write {text.zfill(width)!r}; codes are text, so keep their zeros)")
+        return f"{value!r} does not have the expected form (pattern {stats['pattern']})"
+    if "min_value" in stats and "max_value" not in stats:
+        below = "is negative" if stats["min_value"] == 0 else f"is below {stats['min_value']}"
+        return f"{value!r} {below}; allowed: {stats['min_value']} or more"
+    return f"{value!r} fails the check {check}"
+
+
+def _plain_value(value):
+    """A numpy scalar as the plain Python value it holds (so messages show -5, not np.int64(-5))."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
+
+
+def _line(index):
+    return int(index) + 2 if index is not None and not pd.isna(index) else None
+
+
+def _lines(lines) -> str:
+    lines = sorted(set(lines))
+    return f"line{'s' if len(lines) > 1 else ''} " + (", ".join(map(str, lines[:-1])) + " and " if len(lines) > 1 else "") + str(lines[-1])
+
+
+def _more(cases: pd.DataFrame, shown_lines: set) -> str:
+    """"; problems on 2 more lines" when other lines of the file fail too."""
+    others = {_line(i) for i in cases["index"]} - set(shown_lines) - {None}
+    return f"; problems on {len(others)} more line{'s' if len(others) != 1 else ''} of this file" if others else ""
 
 
 def _line_of(frame, column, value):
@@ -127,10 +207,25 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
+SOURCES_COLUMNS = ("file", "title", "source", "quality")
+
+
 @lru_cache(maxsize=4)
 def _sources(manifest: Path, mtime: float) -> tuple[dict, ...]:
-    with open(manifest, newline="", encoding="utf-8") as handle:
-        return tuple(csv.DictReader(handle))
+    shown = _shown_path(manifest)
+    with open(manifest, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        rows = tuple(reader)
+    if not header:
+        raise DataFileError(shown, "the file is empty (no header, no rows)", hint="it names the source of every data file")
+    for name in SOURCES_COLUMNS:
+        if name not in header:
+            raise DataFileError(shown, f"required column {name!r} is missing (the file has: {', '.join(header)})", line=1, column=name)
+    for number, row in enumerate(rows, start=2):
+        if not (row.get("file") or "").strip():
+            raise DataFileError(shown, "a value is missing (empty cell)", line=number, column="file")
+    return rows
 
 
 def source_of(relative_path: str | Path) -> dict:

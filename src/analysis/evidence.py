@@ -193,13 +193,17 @@ def load_certification_surveys() -> pd.DataFrame:
     [18.0, 27.0, 33.0]
     """
     frame = read_table(SURVEYS_FILE, SURVEYS_SCHEMA)
-    numbers = frame.value.str.extract(r"(\d+(?:\.\d+)?)\s*$")[0]
-    bad = numbers.isna()
+    # A number, optionally after words ("almost 18"); a minus sign is kept so that it is rejected, not dropped.
+    numbers = frame.value.str.strip().str.extract(r"^(?:[A-Za-z][A-Za-z ]*\s)?(-?\d+(?:\.\d+)?)$")[0]
+    bad = numbers.isna() | numbers.str.startswith("-").fillna(False)
     if bad.any():
         from .errors import DataFileError
 
         line = int(frame.index[bad][0]) + 2
-        raise DataFileError(f"data/{SURVEYS_FILE}", f"{frame.value[bad].iloc[0]!r} has no number", line=line, column="value")
+        value = frame.value[bad].iloc[0]
+        problem = (f"{value!r} is negative; allowed: 0 or more" if numbers[bad].notna().iloc[0]
+                   else f"{value!r} is not a number (allowed: a number, optionally after words, e.g. 'almost 18')")
+        raise DataFileError(f"data/{SURVEYS_FILE}", problem, line=line, column="value")
     attrs = frame.attrs.copy()
     frame = frame.rename(columns={"value": "value_text"}).assign(value=numbers.astype(float))
     frame.attrs.update(attrs)
