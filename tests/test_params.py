@@ -67,3 +67,17 @@ def test_notebook_namespace_check_rejects_unknown_globals(monkeypatch):
 def test_notebook_topic_strips_number_prefix():
     assert notebook_topic("notebooks/04_certification_premium.ipynb") == "certification_premium"
     assert notebook_topic("state_report") == "state_report"
+
+
+def test_rerunning_start_ignores_the_notebooks_own_variables(monkeypatch, capsys):
+    import analysis.params as params
+
+    monkeypatch.setattr(params, "parameters_for", lambda name: DEMO)
+    namespace = {"state": "TX", "year": 2024, "rate": 0.03, "peers": []}
+    check_notebook_parameters("demo", namespace)
+    namespace.update(comparison=[1, 2], answer=48780, rate=0.04)  # later cells ran, then start again
+    assert check_notebook_parameters("demo", namespace).rate == 0.04
+    assert "Restart Kernel" in capsys.readouterr().out
+    namespace["rate"] = -1  # declared parameters are still checked on a re-run
+    with pytest.raises(InputError, match="rate"):
+        check_notebook_parameters("demo", namespace)

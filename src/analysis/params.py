@@ -242,6 +242,7 @@ NOTEBOOK_PARAMETERS = {
 
 # Names IPython and papermill put in a notebook's globals that are not parameters.
 _NOT_PARAMETERS = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+_CHECKED_MARK = "_medcoding_parameters_checked"
 
 
 def parameters_for(notebook: str) -> ParameterSet:
@@ -271,15 +272,23 @@ def check_notebook_parameters(notebook: str, namespace: dict) -> types.SimpleNam
     rejected with a did-you-mean suggestion rather than silently ignored.
     """
     declared = parameters_for(notebook)
+    # On a re-run (the start cell run again after later cells), the globals also hold the
+    # notebook's own variables, so only the declared parameters can be checked then.
+    rerun = _CHECKED_MARK in namespace
     given = {}
     for name, value in namespace.items():
         if name.startswith("_") or name in _NOT_PARAMETERS or isinstance(value, (types.ModuleType, types.FunctionType, type)):
             continue
-        if callable(value):
+        if callable(value) or (rerun and name not in declared.params):
             continue
         given[name] = value
     missing = [n for n in declared.params if n not in given]
     if missing:
         raise InputError("parameters cell", ", ".join(missing), reason="these declared parameters are not set; re-run the parameters cell")
-    return declared.check(given)
+    checked = declared.check(given)
+    namespace[_CHECKED_MARK] = True
+    if rerun:
+        print("Checked the declared parameters again. To catch a misspelled parameter name as well, "
+              "use Kernel > Restart Kernel and Run All Cells.")
+    return checked
 
