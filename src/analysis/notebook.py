@@ -20,7 +20,11 @@ from .params import check_notebook_parameters
 
 def start(notebook: str, namespace: dict) -> types.SimpleNamespace:
     """Configure the chart renderer for the output target, then check the notebook's parameters."""
+    import pandas as pd
+
     rendering.configure()
+    # Show claims and occupation titles in full: a cut-off quote could change its meaning.
+    pd.set_option("display.max_colwidth", None)
     return check_notebook_parameters(notebook, namespace)
 
 
