@@ -1,0 +1,198 @@
+"""Notebooks 03 (specialty) and 04 (certification premium): stored clean, run with the plain papermill CLI
+for the defaults and every documented example, and stop with a clear message on a bad value.
+
+Each notebook run is its own test (one papermill call each), so pytest-xdist can spread them.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import certification, specialty
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = {
+    "specialty": (ROOT / "notebooks" / "03_specialty.ipynb", specialty),
+    "certification": (ROOT / "notebooks" / "04_certification_premium.ipynb", certification),
+}
+KERNELSPEC = {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)", "language": "python"}
+
+
+def cli_args(params: dict) -> list[str]:
+    """``{"credentials": ["CPC", "CRC"]}`` -> ``["-p", "credentials", "CPC,CRC"]``: what a person types."""
+    args = []
+    for name, value in params.items():
+        args += ["-p", name, ",".join(value) if isinstance(value, list) else str(value)]
+    return args
+
+
+def run_papermill(notebook: Path, tmp_path: Path, params: dict):
+    out = tmp_path / "out.ipynb"
+    env = {k: v for k, v in os.environ.items() if k != "MEDCODING_TARGET"}  # the JupyterLab target, as a student runs it
+    result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar",
+                             *cli_args(params)], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    return result, out
+
+
+def is_chart_cell(cell) -> bool:
+    return cell.cell_type == "code" and "chart(" in cell.source
+
+
+def output_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts.extend(str(v) for v in output.get("data", {}).values())
+            parts.extend(output.get("traceback", []))
+    return "\n".join(parts)
+
+
+def executed_ok(result, out):
+    assert result.returncode == 0, result.stderr[-3000:]
+    nb = nbformat.read(out, as_version=4)
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
+    for cell in filter(is_chart_cell, nb.cells):  # charts reach JupyterLab as a Vega-Lite mimetype
+        kinds = [kind for o in cell.outputs for kind in o.get("data", {})]
+        assert any(kind.startswith("application/vnd.vegalite.v") for kind in kinds), (cell.source, kinds)
+    return nb
+
+
+def failed_at_start(result, out, message: str):
+    assert result.returncode != 0
+    assert message in result.stderr + result.stdout, (result.stderr + result.stdout)[-2000:]
+    failed = [c for c in nbformat.read(out, as_version=4).cells if any(o.output_type == "error" for o in c.get("outputs", []))]
+    assert len(failed) == 1 and "start(" in failed[0].source
+
+
+# --------------------------------------------------------------------------- stored notebooks
+
+
+@pytest.mark.parametrize("key", NOTEBOOKS)
+def test_stored_without_outputs_and_with_the_project_kernel(key):
+    nb = nbformat.read(NOTEBOOKS[key][0], as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec == KERNELSPEC
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize("key", NOTEBOOKS)
+def test_parameters_cell_follows_the_intro_and_equals_the_declared_defaults(key):
+    path, module = NOTEBOOKS[key]
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and "**Learning objectives**" in nb.cells[0].source
+    cell = nb.cells[1]
+    assert cell.metadata.get("tags") == ["parameters"]
+    assigned = {}
+    for statement in ast.parse(cell.source).body:
+        assert isinstance(statement, ast.Assign), "the parameters cell holds plain assignments only"
+        assigned[statement.targets[0].id] = ast.literal_eval(statement.value)
+    assert assigned == module.PARAMETERS.defaults()
+    assert all("#" in line for line in cell.source.splitlines()), "every parameter has a comment"
+    assert f'start("{module.PARAMETERS.notebook}", globals())' in nb.cells[2].source
+
+
+@pytest.mark.parametrize("key", NOTEBOOKS)
+def test_intro_documents_every_parameter_and_example(key):
+    path, module = NOTEBOOKS[key]
+    intro = nbformat.read(path, as_version=4).cells[0].source
+    for param in module.PARAMETERS:
+        assert f"- `{param.name}` (default" in intro, param.name
+    for example in module.PARAMETERS.examples:
+        for name, value in example.items():
+            value = ",".join(value) if isinstance(value, list) else str(value)
+            shown = repr(value) if " " in value else value
+            assert f"-p {name} {shown}" in intro, (example, name)
+
+
+@pytest.mark.parametrize("key", NOTEBOOKS)
+def test_every_chart_is_followed_by_a_try_changing_prompt_naming_a_parameter(key):
+    path, module = NOTEBOOKS[key]
+    cells = nbformat.read(path, as_version=4).cells
+    charts = [i for i, c in enumerate(cells) if is_chart_cell(c)]
+    assert len(charts) >= 3
+    for i in charts:
+        after = cells[i + 1]
+        assert after.cell_type == "markdown" and after.source.startswith("*Try changing"), cells[i].source
+        assert any(f"`{name}`" in after.source for name in module.PARAMETERS.params), after.source
+
+
+# --------------------------------------------------------------------------- runs: specialty
+
+SPECIALTY_EXPECTED = [
+    ({}, ["**Risk Adjustment/HCC**: $55,000–$72,000 a year", "+$16,500 a year, +35.1% (derived)",
+          "Auditing has $70,000; Risk Adjustment/HCC has $63,500", "No state chosen", "Medical coder, Mid-Career (3–7 years)",
+          "Compliance Officers", "$71,650"]),
+    ({"specialty": "Auditing", "experience_level": "senior"},
+     ["**Auditing**: $60,000–$80,000 a year", "The two ranges share $60,000–$72,000", "Director of HIM/Coding",
+      "Medical coder, Senior (8+ years)"]),
+    ({"specialty": "General Outpatient", "experience_level": "entry", "state": "Mississippi"},
+     ["General Outpatient is the baseline", "**Mississippi**, May 2024 median annual wage of Medical Records Specialists: $39,970",
+      "Ratio state / nation: 0.795", "Junior/Entry Coder"]),
+    ({"specialty": "ob_gyn", "state": "06"},
+     ["**OB/GYN**: $48,000–$58,000 a year", "**California**, May 2024", "Ratio state / nation: 1.188"]),
+]
+assert [p for p, _ in SPECIALTY_EXPECTED[1:]] == specialty.PARAMETERS.examples, "keep the expectations in step with the examples"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("params, expected", SPECIALTY_EXPECTED, ids=["defaults", "auditing-senior", "baseline-MS", "obgyn-06"])
+def test_specialty_notebook_runs(params, expected, tmp_path):
+    text = output_text(executed_ok(*run_papermill(NOTEBOOKS["specialty"][0], tmp_path, params)))
+    for piece in expected:
+        assert piece in text, piece
+
+
+@pytest.mark.notebook
+def test_specialty_notebook_stops_on_a_misspelled_specialty(tmp_path):
+    failed_at_start(*run_papermill(NOTEBOOKS["specialty"][0], tmp_path, {"specialty": "cardiolgy"}), "Did you mean 'Cardiology'")
+
+
+@pytest.mark.notebook
+def test_specialty_notebook_stops_on_an_unknown_parameter_name(tmp_path):
+    failed_at_start(*run_papermill(NOTEBOOKS["specialty"][0], tmp_path, {"experience": "senior"}), "Did you mean 'experience_level'")
+
+
+# --------------------------------------------------------------------------- runs: certification premium
+
+CERTIFICATION_EXPECTED = [
+    ({}, ["Premium, $12,000 a year = $55,000", "27.9% (derived from the article)", "0.19 years", "+$98,440.70",
+          "*CPC (AAPC)*", "12,000 / 43,000 = 27.9%"]),
+    ({"premium_source": "aapc_2023"}, ["Premium, $9,969 a year", "21.5% (derived from AAPC 2023 Salary Report (2022 salaries))"]),
+    ({"credentials": ["CPC", "CRC"], "premium_source": "aapc_older", "horizon_years": 5},
+     ["$64,890 (two-credential average (survey))", "*CPC + specialty cert*", "Present value over 5 years"]),
+    ({"credentials": ["CPC", "CRC", "CPMA"], "premium_source": "survey_2020", "discount_rate": 0.07},
+     ["$68,590 (three-or-more-credential average (survey))", "at 7.0% a year", "3 x $425"]),
+    ({"credentials": ["CCS"], "premium_source": "aapc_page", "study_hours": 120, "study_hour_value_usd": 0},
+     ["*CCS (AHIMA)*", "Premium, $12,897 a year", "1 x 120 hours x $0 an hour"]),
+]
+assert [p for p, _ in CERTIFICATION_EXPECTED[1:]] == certification.PARAMETERS.examples, "keep the expectations in step with the examples"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("params, expected", CERTIFICATION_EXPECTED, ids=["defaults", "aapc-2023", "cpc-crc", "three-2020", "ccs"])
+def test_certification_notebook_runs(params, expected, tmp_path):
+    text = output_text(executed_ok(*run_papermill(NOTEBOOKS["certification"][0], tmp_path, params)))
+    for piece in expected:
+        assert piece in text, piece
+
+
+@pytest.mark.notebook
+def test_certification_notebook_stops_on_a_negative_discount_rate(tmp_path):
+    failed_at_start(*run_papermill(NOTEBOOKS["certification"][0], tmp_path, {"discount_rate": -0.01}),
+                    "discount_rate=-0.01: must be at least 0. Allowed: a number from 0 to 0.5")
+
+
+@pytest.mark.notebook
+def test_certification_notebook_stops_on_an_unknown_credential(tmp_path):
+    failed_at_start(*run_papermill(NOTEBOOKS["certification"][0], tmp_path, {"credentials": "CPC,CPCC"}), "Did you mean 'CPC'")
