@@ -1,0 +1,247 @@
+"""Reports in a real headless Chromium with the network cut: every chart drawn, tooltips, PDF pages.
+
+These need a Chromium (Debian: `apt-get install chromium`) and pdftotext (`poppler-utils`). Without
+them the tests are skipped, unless MEDCODING_REQUIRE_BROWSER=1 (CI sets it): then they fail.
+"""
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import rendering
+from analysis.export import ChartsNotDrawn, ChromiumPrinter, find_chromium, html_report
+
+pytestmark = pytest.mark.browser
+
+
+def _load_fixture_runner():
+    spec = importlib.util.spec_from_file_location("three_charts_run", Path(__file__).parent / "fixtures" / "three_charts_run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.executed_three_charts
+
+
+executed_three_charts = _load_fixture_runner()
+REPORT = dict(title="Fixture report: CA", data_date="May 2024 (fixture)", sources=["Made-up fixture data"])
+AXIS_TITLES = [
+    "Fixture state code", "Fixture hourly wage (USD)",
+    "Fixture year", "Fixture job count",
+    "Fixture experience in years", "Fixture annual pay (USD)",
+]
+CHART_TITLES = ["Fixture wages (CA highlighted)", "Fixture jobs by year", "Fixture pay by experience"]
+
+
+def _need(what: str, found) -> None:
+    if not found:
+        message = f"{what} is not installed (Debian: `sudo make system-deps`)"
+        if os.environ.get("MEDCODING_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + "; MEDCODING_REQUIRE_BROWSER=1 makes this a failure")
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = find_chromium()
+    _need("Chromium", path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, chromium):
+    """The fixture notebook run by papermill with MEDCODING_TARGET=html, exported to an HTML file."""
+    folder = tmp_path_factory.mktemp("report")
+    executed = executed_three_charts(tmp_path_factory)
+    nb = nbformat.read(executed, as_version=4)
+    page = folder / "report.html"
+    page.write_text(html_report(nb, **REPORT), encoding="utf-8")
+    return page
+
+
+@pytest.fixture(scope="module")
+def printer(chromium):
+    """One browser for the whole module (only one playwright can run in a thread), reused as the
+    report builder reuses it."""
+    with ChromiumPrinter(chromium) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def browser(printer):
+    return printer.browser
+
+
+class Offline:
+    """A page whose every request that is not for a local file (or for `allow`) is blocked and noted."""
+
+    def __init__(self, browser, allow=("file://", "data:", "blob:", "about:"), **context_options):
+        self.context = browser.new_context(**context_options)
+        self.attempted, self.errors = [], []
+        self.allow = tuple(allow)
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("request", lambda request: self._note(request.url))
+        self.page.on("websocket", lambda socket_: self._note(socket_.url))
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _note(self, url):
+        if not url.startswith(self.allow):
+            self.attempted.append(url)
+
+    def _route(self, route):
+        if route.request.url.startswith(self.allow):
+            route.continue_()
+        else:
+            self._note(route.request.url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+def test_every_chart_is_drawn_offline_with_tooltips_and_no_error(browser, report):
+    offline = Offline(browser)
+    page = offline.page
+    page.goto(report.as_uri())
+    page.wait_for_function("() => window.medcodingCharts && window.medcodingCharts.done", timeout=30000)
+    state = page.evaluate("() => window.medcodingCharts")
+    assert state["total"] == 3 and state["drawn"] == 3 and state["failed"] == []
+    assert page.locator(".medcoding-chart svg.marks").count() == 3
+    for title in CHART_TITLES:
+        assert page.locator(f".medcoding-chart svg text:text-is('{title}')").count() == 1
+    # Hovering a bar shows its tooltip: the charts stay interactive.
+    bar = page.locator("#medcoding-chart-1 .mark-rect path").first
+    bar.hover()
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5000)
+    assert "wage" in tooltip.inner_text()
+    assert offline.attempted == [] and offline.errors == []
+    offline.close()
+
+
+def test_charts_fit_the_printed_page_width(browser, report):
+    # 8.5 in Letter less two 0.6 in margins = 7.3 in = 700 CSS pixels: the width print lays out at.
+    offline = Offline(browser, viewport={"width": 700, "height": 1000})
+    page = offline.page
+    page.emulate_media(media="print")
+    page.goto(report.as_uri())
+    page.wait_for_function("() => window.medcodingCharts && window.medcodingCharts.done", timeout=30000)
+    rights = page.evaluate(
+        "() => [...document.querySelectorAll('.medcoding-chart svg.marks')].map(s => s.getBoundingClientRect().right)"
+    )
+    assert len(rights) == 3 and max(rights) <= 700
+    assert offline.attempted == []
+    offline.close()
+
+
+def test_pdf_pages_contain_every_chart_legibly(printer, report, tmp_path):
+    _need("pdftotext", shutil.which("pdftotext"))
+    pdf = tmp_path / "report.pdf"
+    result = printer.print_pdf(report, pdf)
+    again = printer.print_pdf(report, tmp_path / "again.pdf")  # the same browser and page, reused
+    assert result.charts == 3 and again.charts == 3
+    assert result.blocked_requests == [] and result.console_errors == []
+    assert pdf.read_bytes().startswith(b"%PDF")
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    for words in AXIS_TITLES + CHART_TITLES + ["Fixture report: CA", "May 2024 (fixture)"]:
+        assert words in text, f"{words!r} not in the PDF"
+    assert "import altair" not in text
+    # The wide chart (900 px) is shrunk, not cut: its right-most tick label is on the page.
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    page_width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    last_tick = [float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">12\.0</word>', boxes)]
+    assert last_tick and max(last_tick) < page_width
+
+
+def test_a_chart_that_cannot_be_drawn_stops_its_pdf(printer, report, tmp_path):
+    broken = tmp_path / "broken.html"
+    broken.write_text(report.read_text(encoding="utf-8").replace('"mark":{"type":"bar"}', '"mark":{"type":"no-such-mark"}', 1), encoding="utf-8")
+    assert broken.read_text(encoding="utf-8") != report.read_text(encoding="utf-8")
+    with pytest.raises(ChartsNotDrawn, match="medcoding-chart-1"):
+        printer.print_pdf(broken, tmp_path / "broken.pdf")
+    # The printer goes on with the next report.
+    assert printer.print_pdf(report, tmp_path / "ok.pdf").charts == 3
+    assert not (tmp_path / "broken.pdf").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_lab_target_charts_draw_in_jupyterlab_offline(browser, tmp_path, monkeypatch):
+    """A notebook run in the lab target shows its charts in JupyterLab 4.6, with no network."""
+    monkeypatch.setenv(rendering.TARGET_ENV, "lab")
+    rendering.configure()
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame({"state": ["TX", "CA", "NY"], "wage": [21.5, 27.25, 25.0]})
+    cells = []
+    for number, mark in enumerate(["bar", "point", "tick"], start=1):
+        chart = getattr(alt.Chart(frame, title=f"Lab chart {number}"), f"mark_{mark}")()
+        data, metadata = chart.encode(x="state:N", y=alt.Y("wage:Q", title="Lab wage axis"), tooltip=["wage"])._repr_mimebundle_()
+        cells.append(nbformat.v4.new_code_cell("chart", outputs=[nbformat.v4.new_output("display_data", data=data, metadata=metadata)]))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)", "language": "python"}
+    nbformat.write(nb, tmp_path / "lab.ipynb")
+
+    port, token = _free_port(), "medcoding-test"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}", "--allow-root",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
+        start_new_session=True,  # its own process group: the kernel it starts goes with it
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("JupyterLab did not start")
+                time.sleep(0.3)
+        offline = Offline(browser, allow=("file://", "data:", "blob:", "about:", base, f"ws://127.0.0.1:{port}"),
+                          viewport={"width": 1200, "height": 2400})
+        offline.page.goto(f"{base}/lab/tree/lab.ipynb?token={token}")
+        offline.page.locator(".jp-RenderedVegaLite svg.marks").nth(2).wait_for(timeout=120000)
+        assert offline.page.locator(".jp-RenderedVegaLite svg.marks").count() == 3
+        assert offline.page.locator("text=open this notebook in JupyterLab").count() == 0
+        assert offline.attempted == []
+        offline.close()
+    finally:
+        _stop_lab(server, base, token)
+
+
+def _stop_lab(server, base, token):
+    """Shut the notebook's kernel down first (the server's own shutdown waits for it), then the server."""
+    try:
+        sessions = json.load(urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5))
+        for session in sessions:
+            request = urllib.request.Request(f"{base}/api/sessions/{session['id']}?token={token}", method="DELETE")
+            urllib.request.urlopen(request, timeout=20)
+    except OSError:
+        pass
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
