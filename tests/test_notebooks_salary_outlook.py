@@ -39,6 +39,10 @@ def run_papermill(notebook: Path, tmp_path: Path, params: dict):
 
 
 def is_chart_cell(cell) -> bool:
+    """A cell that shows one of the notebook's charts. Exercise cells are not: a student's answer cell shows
+    ``...`` until answered (its own chart and "Try changing" prompt come after its check)."""
+    if "exercise" in cell.get("metadata", {}).get("tags", []):
+        return False
     return cell.cell_type == "code" and ("chart(" in cell.source or "tile_map(" in cell.source)
 
 
