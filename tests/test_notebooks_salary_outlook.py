@@ -47,13 +47,14 @@ def is_chart_cell(cell) -> bool:
 
 
 def output_text(nb) -> str:
+    """Every output's text as a reader sees it (Markdown's escaped ``\\$`` shows as ``$``)."""
     parts = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             parts.append(output.get("text", ""))
             parts.extend(str(v) for v in output.get("data", {}).values())
             parts.extend(output.get("traceback", []))
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\\$", "$")
 
 
 def executed_ok(result, out):

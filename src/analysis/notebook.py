@@ -10,9 +10,10 @@ The first code cell after a notebook's ``parameters`` cell is::
 
 from __future__ import annotations
 
+import re
 import types
 
-from IPython.display import Markdown
+from IPython import display
 
 from . import rendering
 from .params import check_notebook_parameters
@@ -26,6 +27,20 @@ def start(notebook: str, namespace: dict) -> types.SimpleNamespace:
     # Show claims and occupation titles in full: a cut-off quote could change its meaning.
     pd.set_option("display.max_colwidth", None)
     return check_notebook_parameters(notebook, namespace)
+
+
+class Markdown(display.Markdown):
+    """Markdown output in which a dollar sign is money, not the start of a formula.
+
+    JupyterLab and nbconvert read text between two ``$`` signs as LaTeX math, so "$47,230 and
+    $50,250" would lose its bold and spacing. Every helper that writes Markdown uses this class.
+
+    >>> print(Markdown("**$47,230** vs $50,250")._repr_markdown_())
+    **\\$47,230** vs \\$50,250
+    """
+
+    def _repr_markdown_(self):
+        return re.sub(r"(?<!\\)\$", r"\\$", self.data)
 
 
 def source_note(frame, extra: str | None = None) -> Markdown:

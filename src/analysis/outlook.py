@@ -19,7 +19,7 @@ from decimal import Decimal
 import altair as alt
 import pandas as pd
 import pandera.pandas as pa
-from IPython.display import Markdown
+from .notebook import Markdown
 
 from .article import load_job_outlook
 from .data import read_table

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
-from IPython.display import Markdown
+from .notebook import Markdown
 
 from .article import load_remote_advantages, load_remote_work_models, load_state_salaries
 from .evidence import PERCENTILES_2023_FILE, STATE_WAGE_FILES, load_national_facts, load_state_wages, state_wage_measure
