@@ -34,7 +34,8 @@ def _parameters_cell(nb):
 
 def _text_of(cell, mimes=("text/markdown", "text/html")) -> str:
     """What a cell showed as markdown or HTML (a table is shown once, as HTML)."""
-    return "\n".join(str(output.get("data", {}).get(mime, "")) for output in cell.get("outputs", []) for mime in mimes)
+    text = "\n".join(str(output.get("data", {}).get(mime, "")) for output in cell.get("outputs", []) for mime in mimes)
+    return text.replace("\\$", "$")  # Markdown escapes money signs
 
 
 # --------------------------------------------------------------------------- the stored notebook

@@ -52,7 +52,7 @@ def output_text(nb) -> str:
             parts.append(output.get("text", ""))
             parts.extend(str(v) for v in output.get("data", {}).values())
             parts.extend(output.get("traceback", []))
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\\$", "$")  # Markdown escapes money signs
 
 
 def executed_ok(result, out):

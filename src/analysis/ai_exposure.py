@@ -32,7 +32,7 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 import pandera.pandas as pa
-from IPython.display import Markdown
+from .notebook import Markdown
 
 from .article import load_ai_impact, load_alternative_careers, load_career_path
 from .data import data_path, read_table

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
-from IPython.display import Markdown
+from .notebook import Markdown
 
 from .article import article_text, load_career_path, load_certification_premium, load_certification_status
 from .claims import _survey_source

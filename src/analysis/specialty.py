@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import altair as alt
 import pandas as pd
-from IPython.display import Markdown
+from .notebook import Markdown
 
 from .article import DEMAND_LEVELS, load_career_path, load_hcc_niche, load_national_overview, load_specialties
 from .careers import career_wages, careers_chart, files_stamp, range_text, years_text
