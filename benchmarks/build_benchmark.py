@@ -1,0 +1,320 @@
+"""How fast is ``medcoding build``? Four measurements on the same machine, in the same run.
+
+1. **cold**: every report (51 states + the topic notebooks + the index), HTML and PDF, from nothing;
+2. **no change**: the same command again (target: under 1 s in all);
+3. **one state's data changed**, on a copy of ``data/`` (``MEDCODING_DATA_DIR``; the real data is never
+   touched): (a) a file touched without changing it, (b) Texas's employment changed in the BLS May 2024
+   state file, (c) one row of the certification salary surveys changed. The benchmark prints what each
+   rebuilt and why;
+4. **the naive loop** a user would write, on ``--naive N`` state reports (default 6), per report:
+   ``papermill`` CLI, then ``jupyter nbconvert --to html`` CLI, then a PDF. ``jupyter nbconvert --to
+   webpdf`` cannot run here: it drives playwright's own Chromium, which is not downloaded (it fails
+   with "No suitable chromium executable found"; the kit never downloads one), and it takes no path to
+   another browser. So the naive PDF is the Chromium CLI (``chromium --headless --print-to-pdf``) on the
+   nbconvert HTML, the cheapest PDF a user can get (its charts would not draw offline: nbconvert's page
+   loads Vega from a CDN; it is a lower bound of the naive cost).
+
+It prints seconds per report, the ratio naive / builder, and the peak memory of the build: the sum of
+the proportional set size (PSS, shared pages split between processes) of every process in the build's
+tree (main, workers, kernels, browsers), sampled every 0.1 s from ``/proc``; RSS summed the same way is
+shown too (it counts shared pages more than once).
+
+    .venv/bin/python benchmarks/build_benchmark.py --jobs 2 --naive 6
+
+Results are also written to ``benchmarks/results/build-<time>.json``. The machine may be shared; the
+load average before and after is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NAIVE_STATES = ["CA", "TX", "NY", "FL", "DC", "OH", "WA", "MS", "AL", "VT"]
+BLS_2024 = "evidence/bls_oews_may2024_state_29-2072.csv"
+SURVEYS = "evidence/certification_salary_surveys.csv"
+
+
+# ---------------------------------------------------------------------------------------------- memory
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            tasks = list(Path(f"/proc/{current}/task").iterdir())
+        except OSError:  # the process has just ended
+            continue
+        for task in tasks:
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+    return found
+
+
+def _kind(pid: int) -> str:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return "gone"
+    for needle, kind in (("ipykernel_launcher", "kernel"), ("spawn_main", "worker"), ("resource_tracker", "worker"),
+                         ("chrom", "chromium"), ("playwright/driver", "playwright driver")):
+        if needle in command:
+            return kind
+    return "main"
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) in bytes of one process."""
+    pss = rss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1]) * 1024
+            elif line.startswith("Rss:"):
+                rss = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return pss, rss
+
+
+class PeakMemory:
+    """Samples a process tree's summed PSS and RSS until stopped; keeps the peaks and the largest tree."""
+
+    def __init__(self, pid: int, every: float = 0.1):
+        self.pid, self.every = pid, every
+        self.peak_pss = self.peak_rss = self.most_processes = 0
+        self.at_peak: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                self._sample()
+            except Exception:  # a process ending mid-sample: the next sample will do
+                pass
+            self._stop.wait(self.every)
+
+    def _sample(self):
+        pids = _tree(self.pid)
+        pss = rss = 0
+        kinds: dict[str, int] = {}
+        for pid in pids:
+            p, r = _memory(pid)
+            pss, rss = pss + p, rss + r
+            kind = _kind(pid)
+            kinds[kind] = kinds.get(kind, 0) + p
+        if pss > self.peak_pss:
+            self.at_peak = kinds
+        self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
+        self.most_processes = max(self.most_processes, len(pids))
+
+    def stop(self):
+        self._stop.set()
+        self._thread.join()
+
+
+# ---------------------------------------------------------------------------------------------- runs
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str], env: dict, *, watch_memory: bool = False, cwd: Path | None = None) -> dict:
+    cpu = _cpu()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = PeakMemory(process.pid) if watch_memory else None
+    out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    if sampler:
+        sampler.stop()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{out}\n{err}")
+    # CPU seconds of the whole finished process tree (each process waits for its children), which the
+    # other users of a shared machine do not change much, unlike the wall-clock time.
+    result = {"seconds": seconds, "cpu_seconds": _cpu() - cpu, "stdout": out, "stderr": err}
+    if sampler:
+        result.update(peak_pss=sampler.peak_pss, peak_rss=sampler.peak_rss, processes=sampler.most_processes,
+                      at_peak=sampler.at_peak)
+    return result
+
+
+def manifest_outputs(out: Path) -> dict[str, dict]:
+    return json.loads((out / ".build-manifest.json").read_text())["reports"]
+
+
+def rebuilt_since(before: dict, out: Path) -> list[str]:
+    after = manifest_outputs(out)
+    return sorted(k for k, v in after.items() if before.get(k, {}).get("outputs") != v.get("outputs"))
+
+
+def build(out: Path, env: dict, jobs: int, *extra: str, memory: bool = False) -> dict:
+    before = manifest_outputs(out) if (out / ".build-manifest.json").exists() else {}
+    result = run([str(BIN / "medcoding"), "build", "--out", str(out), "--jobs", str(jobs), "--no-progress", *extra],
+                 env, watch_memory=memory)
+    result["rebuilt"] = rebuilt_since(before, out)
+    result["summary"] = result["stdout"].strip().splitlines()[0] if result["stdout"].strip() else ""
+    return result
+
+
+def naive(states: list[str], work: Path, env: dict, chromium: str | None) -> dict:
+    """The loop a user would write: three command-line programs per report."""
+    steps = {"papermill": 0.0, "nbconvert html": 0.0, "pdf": 0.0}
+    started, cpu = time.perf_counter(), _cpu()
+    for abbr in states:
+        executed, html, pdf = work / f"{abbr}.ipynb", work / f"{abbr}.html", work / f"{abbr}.pdf"
+        steps["papermill"] += run([str(BIN / "papermill"), str(REPO / "notebooks" / "state_report.ipynb"), str(executed),
+                                   "-p", "state", abbr, "--no-progress-bar", "--log-level", "WARNING"], env)["seconds"]
+        steps["nbconvert html"] += run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                                        str(executed), "--output", html.name], env, cwd=work)["seconds"]
+        if chromium:
+            steps["pdf"] += run([chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}",
+                                 "--no-pdf-header-footer", html.resolve().as_uri()], env)["seconds"]
+    total = time.perf_counter() - started
+    return {"reports": len(states), "seconds": total, "per_report": total / len(states),
+            "cpu_per_report": (_cpu() - cpu) / len(states),
+            "steps_per_report": {k: v / len(states) for k, v in steps.items()}}
+
+
+def edit_row(path: Path, key: str, column: int, change) -> None:
+    lines = path.read_text().splitlines()
+    row = next(i for i, line in enumerate(lines) if key in line)
+    cells = lines[row].split(",")
+    cells[column] = change(cells[column])
+    lines[row] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=2, help="workers for medcoding build (default 2)")
+    parser.add_argument("--naive", type=int, default=6, metavar="N", help="state reports in the naive loop (default 6)")
+    parser.add_argument("--work", type=Path, default=None, help="folder for the copies and outputs (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--bytecode-cache", type=Path, default=None, metavar="DIR",
+                        help="let every process (builder and naive loop alike) cache compiled bytecode in DIR "
+                             "(PYTHONPYCACHEPREFIX), as an installation with .pyc files would; without it, Python "
+                             "recompiles every module it imports when PYTHONDONTWRITEBYTECODE is set and the "
+                             "environment has no .pyc files")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(REPO / "src"))
+    from analysis.export import find_chromium
+
+    chromium = find_chromium()
+    work = args.work or Path(tempfile.mkdtemp(prefix="medcoding-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    data = work / "data"
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.copytree(REPO / "data", data)
+    out = work / "reports"
+    shutil.rmtree(out, ignore_errors=True)
+    env = {**os.environ, "MEDCODING_DATA_DIR": str(data)}
+    if args.bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(args.bytecode_cache.resolve())
+        # Fill the cache once, so that neither side pays for compiling.
+        run([sys.executable, "-c", "import pandas, altair, pandera.pandas, papermill, nbconvert, nbclient, ipykernel.kernelapp, "
+             "playwright.sync_api, jupyter_client, vl_convert, analysis.export, analysis.report, analysis.claims, "
+             "analysis.ai_exposure, analysis.specialty, analysis.certification"], env)
+    print(f"Work folder: {work}; {os.cpu_count()} CPUs; load average {load()}; Chromium: {chromium or 'none'}", flush=True)
+    results = {"jobs": args.jobs, "cpus": os.cpu_count(), "load_before": load(), "chromium": str(chromium),
+               "bytecode_cache": str(args.bytecode_cache) if args.bytecode_cache else None}
+
+    try:
+        return _measure(args, work, data, out, env, chromium, results)
+    finally:
+        if not args.keep and args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _measure(args, work: Path, data: Path, out: Path, env: dict, chromium, results: dict) -> int:
+    cold = build(out, env, args.jobs, memory=True)
+    n_reports = len(cold["rebuilt"])
+    results["cold"] = {k: cold[k] for k in ("seconds", "cpu_seconds", "peak_pss", "peak_rss", "processes", "summary", "at_peak")}
+    results["cold"]["reports"] = n_reports
+    results["cold"]["per_report"] = cold["seconds"] / n_reports
+    results["cold"]["cpu_per_report"] = cold["cpu_seconds"] / n_reports
+    print(f"1. cold: {n_reports} reports (HTML{'+PDF' if chromium else ''}) in {cold['seconds']:.1f} s = "
+          f"{cold['seconds'] / n_reports:.2f} s a report (CPU {cold['cpu_seconds'] / n_reports:.2f} s a report); peak memory {cold['peak_pss'] / 2**30:.2f} GiB PSS "
+          f"({cold['peak_rss'] / 2**30:.2f} GiB RSS summed) over up to {cold['processes']} processes", flush=True)
+    print("   at the peak: " + ", ".join(f"{k} {v / 2**20:.0f} MiB" for k, v in sorted(cold["at_peak"].items(), key=lambda kv: -kv[1])))
+
+    again = build(out, env, args.jobs)
+    results["no_change"] = {"seconds": again["seconds"], "rebuilt": again["rebuilt"], "summary": again["summary"]}
+    print(f"2. no change: {again['seconds']:.2f} s in all, {len(again['rebuilt'])} rebuilt ({again['summary']})", flush=True)
+    if again["rebuilt"]:  # e.g. someone edited a notebook or a helper during the cold build
+        print("   why: " + "; ".join(line for line in again["stderr"].splitlines() if line.startswith("[")))
+
+    os.utime(data / BLS_2024)
+    touched = build(out, env, args.jobs)
+    edit_row(data / BLS_2024, ",TX,", 4, lambda v: str(int(v) + 1))  # annual mean wage
+    one_state = build(out, env, args.jobs)
+    edit_row(data / SURVEYS, "certified_avg", 2, lambda v: str(int(v) + 1))
+    surveys = build(out, env, args.jobs)
+    results["one_state"] = {
+        "touched_only": {"seconds": touched["seconds"], "rebuilt": touched["rebuilt"]},
+        "texas_mean_wage_changed": {"seconds": one_state["seconds"], "rebuilt": one_state["rebuilt"]},
+        "one_survey_row_changed": {"seconds": surveys["seconds"], "rebuilt": surveys["rebuilt"]},
+    }
+    print(f"3a. {BLS_2024} touched (same content): {len(touched['rebuilt'])} rebuilt, {touched['seconds']:.2f} s")
+    states_rebuilt = [r for r in one_state["rebuilt"] if r.startswith("states/")]
+    others = [r for r in one_state["rebuilt"] if not r.startswith("states/")]
+    print(f"3b. Texas's May 2024 mean wage changed in {BLS_2024}: {len(one_state['rebuilt'])} rebuilt in "
+          f"{one_state['seconds']:.1f} s: {len(states_rebuilt)} state reports (each shows every state's rank and map) "
+          f"+ {', '.join(others) or 'nothing else'}; not rebuilt: "
+          f"{', '.join(sorted(set(manifest_outputs(out)) - set(one_state['rebuilt']))) or 'none'}")
+    print(f"3c. one row of {SURVEYS} changed: rebuilt {', '.join(surveys['rebuilt']) or 'nothing'} "
+          f"in {surveys['seconds']:.1f} s", flush=True)
+
+    if args.naive:
+        states = NAIVE_STATES[: args.naive]
+        (work / "naive").mkdir(exist_ok=True)
+        # The same renderer switch the builder sets, so the kernels do the same work.
+        loop = naive(states, work / "naive", {**env, "MEDCODING_TARGET": "html"}, str(chromium) if chromium else None)
+        results["naive"] = loop
+        ratio = loop["per_report"] / results["cold"]["per_report"]
+        results["ratio_naive_over_cold"] = ratio
+        steps = ", ".join(f"{k} {v:.2f} s" for k, v in loop["steps_per_report"].items())
+        cpu_ratio = loop["cpu_per_report"] / results["cold"]["cpu_per_report"]
+        results["cpu_ratio_naive_over_cold"] = cpu_ratio
+        print(f"4. naive loop on {loop['reports']} state reports: {loop['per_report']:.2f} s a report ({steps}); "
+              f"CPU {loop['cpu_per_report']:.2f} s a report")
+        print(f"   cold build is {ratio:.1f}x faster per report than the naive loop (wall clock), "
+              f"and uses {cpu_ratio:.1f}x less CPU per report", flush=True)
+
+    results["load_after"] = load()
+    print(f"load average after: {results['load_after']}")
+    folder = REPO / "benchmarks" / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / time.strftime("build-%Y%m%d-%H%M%S.json")
+    path.write_text(json.dumps(results, indent=1, default=str))
+    print(f"Results: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""The ``medcoding`` command (also ``python -m analysis``): build reports, list a notebook's parameters.
+
+Examples::
+
+    medcoding build                                  # every report, HTML and PDF, into reports/
+    medcoding build --state CA,TX --format html      # two state reports, HTML only
+    medcoding build --topic certification_premium -p discount_rate=0.05
+    medcoding build --force --jobs 2
+    medcoding params salary_by_state                 # what -p accepts for that notebook
+
+Exit codes: 0 done (reports up to date count as done); 1 a report failed, or PDF was asked for with
+``--format`` and no Chromium was found; 2 a bad command line or parameter (nothing was built);
+128 + signal number when interrupted.
+
+>>> parser = make_parser()
+>>> args = parser.parse_args(["build", "--state", "CA,TX", "-p", "year=2023", "--format", "html"])
+>>> args.state, args.parameters, args.format
+('CA,TX', ['year=2023'], ('html',))
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import AnalysisError, InputError, closest
+
+EXIT_USAGE = 2
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from .build import FORMATS
+
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise argparse.ArgumentTypeError(str(InputError("--format", fmt, allowed=FORMATS, suggestion=closest(fmt, FORMATS))))
+    if not chosen:
+        raise argparse.ArgumentTypeError("--format needs at least one of: html, pdf")
+    return chosen
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jobs {text!r}: must be a whole number of worker processes, e.g. 2") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--jobs {value}: must be at least 1")
+    return value
+
+
+def make_parser() -> argparse.ArgumentParser:
+    from .build import default_jobs
+
+    parser = argparse.ArgumentParser(
+        prog="medcoding", description="Build the medical-coding reports (HTML and PDF) and inspect notebook parameters.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    build = commands.add_parser(
+        "build", help="build reports (everything by default; only what changed)",
+        description="Build reports: one per state and DC (notebooks/state_report.ipynb), one per topic notebook, "
+                    "and reports/index.html. Without --state or --topic, everything is built. A report whose inputs "
+                    "did not change is skipped.")
+    build.add_argument("--state", metavar="all|CA,TX", help="state reports to build: 'all', or states separated by commas "
+                       "(names, abbreviations or FIPS codes)")
+    build.add_argument("--topic", metavar="NAME|all", help="topic reports to build: 'all', or topic names separated by commas "
+                       "(e.g. salary_by_state or 01_salary_by_state)")
+    build.add_argument("--index", action="store_true",
+                       help="also (re)build reports/index.html, the map linking every report on disk "
+                            "(always part of a build without --state or --topic)")
+    build.add_argument("-p", dest="parameters", metavar="NAME=VALUE", action="append", default=[],
+                       help="a notebook parameter (repeatable); applies to every selected notebook that declares it. "
+                            "See `medcoding params NOTEBOOK`")
+    build.add_argument("--format", type=_formats, default=None, metavar="html,pdf",
+                       help="formats to write (default: html,pdf; without Chromium the PDFs are skipped with a note)")
+    build.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                       help=f"kernel worker processes, each with its own kernel (default here: {default_jobs()}: one per CPU, "
+                            "at most 4); PDFs are printed by one more process per two workers")
+    build.add_argument("--force", action="store_true", help="rebuild even the reports that are up to date")
+    build.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports/)")
+    build.add_argument("--notebooks", default=None, metavar="DIR", help="folder of the notebooks (default: the kit's notebooks/)")
+    build.add_argument("--fresh-kernels", action="store_true",
+                       help="start a new kernel for every report (slower; by default each worker reuses one, reset between reports)")
+    build.add_argument("--timeout", type=float, default=600, metavar="SECONDS", help="longest time one notebook cell may run (default 600)")
+    build.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
+    build.add_argument("--no-progress", dest="progress", action="store_false", help="never show the progress bar or per-report lines")
+
+    params = commands.add_parser("params", help="list a notebook's parameters",
+                                 description="List a notebook's declared parameters: name, default, meaning, allowed values.")
+    params.add_argument("notebook", help="a topic name (salary_by_state, state_report...) or a notebook file name")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse has printed its message
+        return int(stop.code or 0)
+    try:
+        if args.command == "params":
+            return _params(args)
+        return _build(args)
+    except InputError as error:
+        print(f"medcoding: {error}", file=sys.stderr)
+        print("Nothing was built. `medcoding params NOTEBOOK` lists what each notebook accepts.", file=sys.stderr)
+        return EXIT_USAGE
+    except AnalysisError as error:
+        print(f"medcoding: {error}", file=sys.stderr)
+        return 1
+
+
+def _params(args) -> int:
+    from .params import parameters_for
+
+    declared = parameters_for(args.notebook)
+    print(f"Parameters of {declared.notebook} (give them to `medcoding build` as -p NAME=VALUE):")
+    print(declared.help())
+    return 0
+
+
+def _build(args) -> int:
+    from .build import NOTEBOOKS_DIR, build
+
+    summary = build(states=args.state, topics=args.topic, assignments=args.parameters, formats=args.format,
+                    jobs=args.jobs, force=args.force, out=Path(args.out),
+                    notebooks_dir=Path(args.notebooks) if args.notebooks else NOTEBOOKS_DIR, index=args.index,
+                    fresh_kernels=args.fresh_kernels, timeout=args.timeout, progress=args.progress)
+    print(summary.text())
+    return summary.exit_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
