@@ -75,3 +75,10 @@ def test_console_script_and_module_both_run(tmp_path, command):
     assert done.returncode == 2
     assert "Did you mean 'year'?" in done.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_assignments_subcommand_writes_student_and_instructor_versions(tmp_path):
+    assert main(["assignments", "--out", str(tmp_path)]) == 0
+    students = sorted(p.name for p in (tmp_path / "student").glob("*.ipynb"))
+    assert "01_salary_by_state.ipynb" in students
+    assert students == sorted(p.name for p in (tmp_path / "instructor").glob("*.ipynb"))

@@ -7,6 +7,7 @@ Examples::
     medcoding build --topic certification_premium -p discount_rate=0.05
     medcoding build --force --jobs 2
     medcoding params salary_by_state                 # what -p accepts for that notebook
+    medcoding assignments                            # student notebooks and instructor key into dist/
 
 Exit codes: 0 done (reports up to date count as done); 1 a report failed, or PDF was asked for with
 ``--format`` and no Chromium was found; 2 a bad command line or parameter (nothing was built);
@@ -91,10 +92,18 @@ def make_parser() -> argparse.ArgumentParser:
     params = commands.add_parser("params", help="list a notebook's parameters",
                                  description="List a notebook's declared parameters: name, default, meaning, allowed values.")
     params.add_argument("notebook", help="a topic name (salary_by_state, state_report...) or a notebook file name")
+
+    commands.add_parser("assignments", add_help=False, help="write student notebooks (solutions removed) and an instructor key",
+                        description="Options: see `medcoding assignments --help`.")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.assignments
+        from .assignments import main as assignments_main
+
+        return assignments_main(argv[1:])
     parser = make_parser()
     try:
         args = parser.parse_args(argv)
