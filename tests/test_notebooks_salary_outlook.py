@@ -4,38 +4,22 @@ Each notebook run is its own test (one papermill call each), so pytest-xdist can
 """
 
 import ast
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_support import KERNELSPEC, ROOT, output_text, run_papermill
+from notebook_support import executed_ok as _executed_ok
 
 from analysis import outlook, salary
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {
     "salary": (ROOT / "notebooks" / "01_salary_by_state.ipynb", salary),
     "outlook": (ROOT / "notebooks" / "02_job_outlook.ipynb", outlook),
 }
-KERNELSPEC = {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)", "language": "python"}
 
 
-def cli_args(params: dict) -> list[str]:
-    """``{"compare_with": ["TX", "FL"]}`` -> ``["-p", "compare_with", "TX,FL"]``: what a person types."""
-    args = []
-    for name, value in params.items():
-        args += ["-p", name, ",".join(value) if isinstance(value, list) else str(value)]
-    return args
-
-
-def run_papermill(notebook: Path, tmp_path: Path, params: dict):
-    out = tmp_path / "out.ipynb"
-    env = {k: v for k, v in os.environ.items() if k != "MEDCODING_TARGET"}  # the JupyterLab target, as a student runs it
-    result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar",
-                             *cli_args(params)], capture_output=True, text=True, timeout=300, env=env)
-    return result, out
+def executed_ok(result, out):
+    return _executed_ok(result, out, is_chart_cell)
 
 
 def is_chart_cell(cell) -> bool:
@@ -46,28 +30,8 @@ def is_chart_cell(cell) -> bool:
     return cell.cell_type == "code" and ("chart(" in cell.source or "tile_map(" in cell.source)
 
 
-def output_text(nb) -> str:
-    """Every output's text as a reader sees it (Markdown's escaped ``\\$`` shows as ``$``)."""
-    parts = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            parts.append(output.get("text", ""))
-            parts.extend(str(v) for v in output.get("data", {}).values())
-            parts.extend(output.get("traceback", []))
-    return "\n".join(parts).replace("\\$", "$")
 
 
-def executed_ok(result, out):
-    assert result.returncode == 0, result.stderr[-3000:]
-    nb = nbformat.read(out, as_version=4)
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors
-    assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
-    # Charts reach JupyterLab as a Vega-Lite mimetype, which Lab draws with no network.
-    for cell in filter(is_chart_cell, nb.cells):
-        kinds = [kind for o in cell.outputs for kind in o.get("data", {})]
-        assert any(kind.startswith("application/vnd.vegalite.v") for kind in kinds), (cell.source, kinds)
-    return nb
 
 
 # --------------------------------------------------------------------------- stored notebooks

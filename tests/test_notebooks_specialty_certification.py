@@ -7,70 +7,35 @@ Each notebook run is its own test (one papermill call each), so pytest-xdist can
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_support import KERNELSPEC, ROOT, failed_at_start, output_text, run_papermill
+from notebook_support import executed_ok as _executed_ok
 
 from analysis import certification, specialty
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {
     "specialty": (ROOT / "notebooks" / "03_specialty.ipynb", specialty),
     "certification": (ROOT / "notebooks" / "04_certification_premium.ipynb", certification),
 }
-KERNELSPEC = {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)", "language": "python"}
 
 
-def cli_args(params: dict) -> list[str]:
-    """``{"credentials": ["CPC", "CRC"]}`` -> ``["-p", "credentials", "CPC,CRC"]``: what a person types."""
-    args = []
-    for name, value in params.items():
-        args += ["-p", name, ",".join(value) if isinstance(value, list) else str(value)]
-    return args
 
 
-def run_papermill(notebook: Path, tmp_path: Path, params: dict):
-    out = tmp_path / "out.ipynb"
-    env = {k: v for k, v in os.environ.items() if k != "MEDCODING_TARGET"}  # the JupyterLab target, as a student runs it
-    result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar",
-                             *cli_args(params)], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
-    return result, out
+
+def executed_ok(result, out):
+    return _executed_ok(result, out, is_chart_cell)
 
 
 def is_chart_cell(cell) -> bool:
     return cell.cell_type == "code" and "chart(" in cell.source
 
 
-def output_text(nb) -> str:
-    parts = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            parts.append(output.get("text", ""))
-            parts.extend(str(v) for v in output.get("data", {}).values())
-            parts.extend(output.get("traceback", []))
-    return "\n".join(parts).replace("\\$", "$")  # Markdown escapes money signs
 
 
-def executed_ok(result, out):
-    assert result.returncode == 0, result.stderr[-3000:]
-    nb = nbformat.read(out, as_version=4)
-    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert all(c.execution_count is not None for c in nb.cells if c.cell_type == "code")
-    for cell in filter(is_chart_cell, nb.cells):  # charts reach JupyterLab as a Vega-Lite mimetype
-        kinds = [kind for o in cell.outputs for kind in o.get("data", {})]
-        assert any(kind.startswith("application/vnd.vegalite.v") for kind in kinds), (cell.source, kinds)
-    return nb
 
 
-def failed_at_start(result, out, message: str):
-    assert result.returncode != 0
-    assert message in result.stderr + result.stdout, (result.stderr + result.stdout)[-2000:]
-    failed = [c for c in nbformat.read(out, as_version=4).cells if any(o.output_type == "error" for o in c.get("outputs", []))]
-    assert len(failed) == 1 and "start(" in failed[0].source
 
 
 # --------------------------------------------------------------------------- stored notebooks
