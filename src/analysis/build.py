@@ -1285,7 +1285,6 @@ def _execute_and_export(state, job, result):
         raise _JobFailed(error)
     deps = _dependencies(executed)
     _strip_internal(executed)
-    stable_table_ids(executed)
     from .export import html_report
 
     titles = [title for _, title, _ in deps["sources"]]
@@ -1339,32 +1338,6 @@ def _first_line(text: str) -> str:
     return text.splitlines()[0] if text else ""
 
 
-_STYLER_TABLE = re.compile(r'<table id="T_([0-9a-f]+)"')
-
-
-def stable_table_ids(nb) -> None:
-    """Number pandas Styler tables in order (``T_1``, ``T_2``...) instead of their random ids, so the same
-    notebook gives the same HTML (each id is only used inside its own output).
-
-    >>> cell = {"cell_type": "code", "outputs": [{"output_type": "execute_result",
-    ...         "data": {"text/html": '<style>#T_9f3a2_row0 {}</style><table id="T_9f3a2"><td id="T_9f3a2_row0">'}}]}
-    >>> nb = {"cells": [cell]}
-    >>> stable_table_ids(nb)
-    >>> nb["cells"][0]["outputs"][0]["data"]["text/html"]
-    '<style>#T_1_row0 {}</style><table id="T_1"><td id="T_1_row0">'
-    """
-    number = 0
-    for cell in nb["cells"]:
-        for output in cell.get("outputs", []):
-            data = output.get("data") or {}
-            html = data.get("text/html")
-            if html is None:
-                continue
-            text = "".join(html) if isinstance(html, list) else html
-            for found in dict.fromkeys(_STYLER_TABLE.findall(text)):
-                number += 1
-                text = re.sub(rf"\bT_{found}(?![0-9a-f])", f"T_{number}", text)
-            data["text/html"] = text
 
 
 def _strip_internal(nb) -> None:

@@ -157,7 +157,8 @@ def _exporter():
 def _report_notebook(executed_nb, title: str):
     """A copy of the notebook as the report shows it: charts as embed code numbered in order, stable
     cell ids, no parameter cells, no exercises (they are for working in JupyterLab, and an instructor's
-    copy would show solutions), cells tagged ``remove-cell``/``remove-output`` honoured."""
+    copy would show solutions), pandas table ids numbered in order, cells tagged ``remove-cell``/``remove-output``
+    honoured."""
     nb = copy.deepcopy(executed_nb)
     nb.metadata["title"] = title
     cells, charts = [], 0
@@ -178,6 +179,7 @@ def _report_notebook(executed_nb, title: str):
         cell["id"] = f"cell-{len(cells) + 1}"
         cells.append(cell)
     nb.cells = cells
+    stable_table_ids(nb)
     return nb
 
 
@@ -435,3 +437,31 @@ def _footer(title: str) -> str:
         '<div style="font-size:8px;color:#555;width:100%;margin:0 0.6in;display:flex;justify-content:space-between">'
         f'<span>{html_lib.escape(title)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
     )
+
+
+_STYLER_TABLE = re.compile(r'<table id="T_([0-9a-f]+)"')
+
+
+def stable_table_ids(nb) -> None:
+    """Number pandas Styler tables in order (``T_1``, ``T_2``...) instead of their random ids, so the same
+    notebook gives the same HTML (each id is only used inside its own output).
+
+    >>> cell = {"cell_type": "code", "outputs": [{"output_type": "execute_result",
+    ...         "data": {"text/html": '<style>#T_9f3a2_row0 {}</style><table id="T_9f3a2"><td id="T_9f3a2_row0">'}}]}
+    >>> nb = {"cells": [cell]}
+    >>> stable_table_ids(nb)
+    >>> nb["cells"][0]["outputs"][0]["data"]["text/html"]
+    '<style>#T_1_row0 {}</style><table id="T_1"><td id="T_1_row0">'
+    """
+    number = 0
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data") or {}
+            html = data.get("text/html")
+            if html is None:
+                continue
+            text = "".join(html) if isinstance(html, list) else html
+            for found in dict.fromkeys(_STYLER_TABLE.findall(text)):
+                number += 1
+                text = re.sub(rf"\bT_{found}(?![0-9a-f])", f"T_{number}", text)
+            data["text/html"] = text
