@@ -4,7 +4,6 @@ import copy
 import html.parser
 import importlib.util
 import json
-import os
 import re
 from pathlib import Path
 

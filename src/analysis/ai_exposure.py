@@ -32,11 +32,12 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 import pandera.pandas as pa
-from .notebook import Markdown
 
 from .article import load_ai_impact, load_alternative_careers, load_career_path
 from .data import data_path, read_table
 from .errors import DataFileError, InputError, closest
+from .exercises import computed, hint
+from .notebook import Markdown
 from .params import Number, Param, ParameterSet, Text
 
 EXPOSURE_FILE = "evidence/gpts-are-gpts/occ_level.csv"
@@ -1020,7 +1021,6 @@ def scenario_chart(frame: pd.DataFrame) -> alt.Chart:
 # (rater, measure, scenario assumptions), so they are computed when a student runs
 # check("ai_impact.<name>", answer, p); no message shows them.
 
-from .exercises import computed, hint  # noqa: E402
 
 ENTRY_LEVEL_ROLE = "Junior/Entry Coder"  # the article's career level 1: the scenario's entry-level coding
 

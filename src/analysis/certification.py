@@ -23,15 +23,17 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
-from .notebook import Markdown
 
 from .article import article_text, load_career_path, load_certification_premium, load_certification_status
 from .claims import _survey_source
 from .errors import InputError, closest
 from .evidence import load_certification_surveys, national_fact
+from .exercises import computed, hint
+from .notebook import Markdown
 from .params import Number, ParameterSet, Text
 from .salary import _money, _signed_money, table_view  # noqa: F401  (table_view re-exported for the notebook)
 from .units import premium
@@ -780,10 +782,6 @@ def study_hour_value_basis() -> float:
 # Kept apart at the end: the expected answers of notebook 04's exercises. They depend on the parameters
 # (credentials, premium source, costs, rate, horizon), so they are computed when a student runs
 # check("certification_premium.<name>", answer, p); no message shows them.
-
-from functools import lru_cache  # noqa: E402
-
-from .exercises import computed, hint  # noqa: E402
 
 
 def _by_source(p) -> pd.DataFrame:

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 import pandera.pandas as pa
-from .notebook import Markdown
 
 from .article import load_job_outlook
 from .data import read_table
 from .errors import DataFileError, InputError
 from .evidence import NATIONAL_FACTS_FILE, load_state_wages, national_fact
+from .exercises import computed, hint
+from .notebook import Markdown
 from .params import Choice, Number, ParameterSet
 from .salary import table_view  # noqa: F401  (re-exported: the notebook shows tables with it)
 
@@ -568,10 +570,6 @@ def related_occupations_chart(frame: pd.DataFrame | None = None) -> alt.Chart:
 # Kept apart at the end: the expected answer of notebook 02's parameter-dependent exercise, computed when a
 # student runs check("job_outlook.projected_employment", answer, p); no message shows it. The exercises
 # that do not depend on the parameters are hashed in exercise_answers.json.
-
-from functools import lru_cache  # noqa: E402
-
-from .exercises import computed, hint  # noqa: E402
 
 
 @lru_cache(maxsize=64)

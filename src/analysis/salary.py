@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
-from .notebook import Markdown
 
 from .article import load_remote_advantages, load_remote_work_models, load_state_salaries
 from .evidence import PERCENTILES_2023_FILE, STATE_WAGE_FILES, load_national_facts, load_state_wages, state_wage_measure
+from .exercises import computed, hint
+from .notebook import Markdown
 from .params import Choice, ParameterSet, Text
 from .states import ALLOWED_FORMS, State, lookup_state, states_table
+from .units import HOURS_PER_YEAR
 
 NOT_AVAILABLE = "not available"
 
@@ -519,11 +522,6 @@ def _plain(text: str) -> str:
 # --------------------------------------------------------------------------- exercises (notebook 01)
 # Kept apart at the end: the expected answers of notebook 01's exercises. They depend on the parameters,
 # so they are computed when a student runs check("salary_by_state.<name>", answer, p); no message shows them.
-
-from functools import lru_cache  # noqa: E402
-
-from .exercises import computed, hint  # noqa: E402
-from .units import HOURS_PER_YEAR  # noqa: E402
 
 
 @lru_cache(maxsize=8)

@@ -23,12 +23,13 @@ from functools import lru_cache
 
 import altair as alt
 import pandas as pd
-from .notebook import Markdown
 
 from .article import DEMAND_LEVELS, load_career_path, load_hcc_niche, load_national_overview, load_specialties
 from .careers import career_wages, careers_chart, files_stamp, range_text, years_text
 from .errors import InputError, closest
 from .evidence import national_fact, state_wage_measure
+from .exercises import computed, hint
+from .notebook import Markdown
 from .params import Choice, ParameterSet, Text
 from .salary import _money, _signed_money, national_wage, table_view  # noqa: F401  (table_view re-exported)
 from .states import ALLOWED_FORMS, State, lookup_state
@@ -432,7 +433,7 @@ def experience_note(specialty: str, level: str) -> Markdown:
     else:
         low, high = max(int(spec.salary_low_usd), int(band.salary_low_usd)), min(int(spec.salary_high_usd), band_top)
         lines.append(f"The two ranges share {_money(low)}–{_money(high)} (derived)"
-                     + (f"; the band's top is open-ended, so they may share more." if band_open else "."))
+                     + ("; the band's top is open-ended, so they may share more." if band_open else "."))
     lines.append("The article does not say what a coder in this specialty earns at this experience level; "
                  "these are two separate claims side by side.")
     return Markdown("  \n".join(lines))
@@ -526,8 +527,6 @@ def career_map_view() -> pd.DataFrame:
 # Kept apart at the end: the expected answers of notebook 03's exercises, computed from the article's table
 # (and the chosen specialty, where the question is about it) when a student runs
 # check("specialty.<name>", answer, p). No message shows them.
-
-from .exercises import computed, hint  # noqa: E402
 
 
 def _midpoints() -> pd.Series:
