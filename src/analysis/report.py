@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
-from IPython.display import Markdown
 
 from . import claims, outlook, salary
+from .notebook import Markdown
 from .params import Choice, ParameterSet, Text
 from .states import ALLOWED_FORMS, State, lookup_state
 
