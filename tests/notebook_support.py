@@ -59,3 +59,17 @@ def failed_at_start(result, out, message: str):
     assert message in result.stderr + result.stdout, (result.stderr + result.stdout)[-2000:]
     failed = [c for c in nbformat.read(out, as_version=4).cells if any(o.output_type == "error" for o in c.get("outputs", []))]
     assert len(failed) == 1 and "start(" in failed[0].source
+
+
+def run_strict(notebook: Path, tmp_path: Path, *args: str) -> list[str]:
+    """Run a source notebook (solutions in) with every exercise check strict; return the check cells' outputs."""
+    from analysis.exercises import STRICT_ENV
+
+    out = tmp_path / notebook.name
+    result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar",
+                             "--cwd", str(tmp_path), *args], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, STRICT_ENV: "strict"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    nb = nbformat.read(out, as_version=4)
+    return ["\n".join(str(o.get("data", {}).get("text/plain", "")) for o in c.outputs)
+            for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(")]

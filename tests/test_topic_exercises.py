@@ -1,21 +1,19 @@
 """The exercises of notebooks 01 (salary by state) and 02 (job outlook): right answers pass for more than one set
 of parameters, common mistakes get their hint, and no message gives the expected answer away."""
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import altair as alt
 import nbformat
 import pandas as pd
 import pytest
+from notebook_support import run_strict
 
 from analysis import outlook, salary
 from analysis.assignments import exercise_ids_in, lint
 from analysis.evidence import load_state_percentiles_2023, load_state_wages, national_fact
-from analysis.exercises import CORRECT, NOT_YET, STRICT_ENV, UNAVAILABLE, evaluate
+from analysis.exercises import CORRECT, NOT_YET, UNAVAILABLE, evaluate
 from analysis.units import annual_to_hourly
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -268,16 +266,6 @@ def test_notebook_exercises_are_tagged_headed_and_registered(path, topic, minimu
                for c in tagged[:2])
 
 
-def run_strict(notebook: Path, tmp_path: Path, *args: str) -> list[str]:
-    """Run the source notebook (solutions in) with every check strict; return the check cells' outputs."""
-    out = tmp_path / notebook.name
-    result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar",
-                             "--cwd", str(tmp_path), *args], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, STRICT_ENV: "strict"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    nb = nbformat.read(out, as_version=4)
-    return ["\n".join(str(o.get("data", {}).get("text/plain", "")) for o in c.outputs)
-            for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(")]
 
 
 @pytest.mark.notebook

@@ -6,23 +6,21 @@ is in ``exercise_answers.json``. The tests compare with values taken from the he
 arithmetic is short, with the same figure worked out again from the data.
 """
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import altair as alt
 import nbformat
 import pandas as pd
 import pytest
+from notebook_support import run_strict
 
 from analysis import ai_exposure as ai
 from analysis import certification as cert
 from analysis import specialty as sp
 from analysis.article import load_specialties
 from analysis.assignments import exercise_ids_in, lint
-from analysis.exercises import CORRECT, NOT_YET, STRICT_ENV, UNAVAILABLE, evaluate
+from analysis.exercises import CORRECT, NOT_YET, UNAVAILABLE, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {
@@ -405,16 +403,6 @@ def test_notebook_exercises_are_tagged_headed_and_registered(topic):
     assert len(checks) == len(ids) and all(re.fullmatch(r'check\("[\w.]+", \w+, p\)', s) for s in checks)
 
 
-def run_strict(notebook: Path, tmp_path: Path, *args: str) -> list[str]:
-    """Run the source notebook (solutions in) with every check strict; return the check cells' outputs."""
-    out = tmp_path / notebook.name
-    result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar",
-                             "--cwd", str(tmp_path), *args], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, STRICT_ENV: "strict"})
-    assert result.returncode == 0, result.stderr[-3000:]
-    nb = nbformat.read(out, as_version=4)
-    return ["\n".join(str(o.get("data", {}).get("text/plain", "")) for o in c.outputs)
-            for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(")]
 
 
 @pytest.mark.notebook
