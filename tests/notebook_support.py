@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,19 @@ def run_strict(notebook: Path, tmp_path: Path, *args: str) -> list[str]:
     nb = nbformat.read(out, as_version=4)
     return ["\n".join(str(o.get("data", {}).get("text/plain", "")) for o in c.outputs)
             for c in nb.cells if c.cell_type == "code" and c.source.startswith("check(")]
+
+
+def renderings(value) -> list[str]:
+    """The ways a number is commonly written: 35.1, 35.11, 35.106, 35.1063829787234, 35; 208436, 208,436, 208436.0."""
+    value = float(value)
+    texts = {f"{value:g}", f"{value:,.0f}", f"{value:.0f}", f"{value:.1f}", f"{value:.2f}", f"{value:,.2f}",
+             f"{value:.3f}", repr(value)}
+    if value.is_integer():
+        texts |= {str(int(value)), f"{int(value):,}"}
+    return sorted(texts)
+
+
+def shows(message: str, value) -> list[str]:
+    """The renderings of ``value`` that stand as a number of their own in ``message`` ("7" is not found in "2,070")."""
+    return [text for text in renderings(value)
+            if re.search(rf"(?<![\w.,]){re.escape(text)}(?![\w]|[.,]\d)", message)]

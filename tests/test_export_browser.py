@@ -4,7 +4,6 @@ These need a Chromium (Debian: `apt-get install chromium`) and pdftotext (`poppl
 them the tests are skipped, unless MEDCODING_REQUIRE_BROWSER=1 (CI sets it): then they fail.
 """
 
-import importlib.util
 import json
 import os
 import re
@@ -15,10 +14,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
+from fixtures.three_charts_run import executed_three_charts
 
 from analysis import rendering
 from analysis.export import ChartsNotDrawn, ChromiumPrinter, find_chromium, html_report
@@ -26,14 +25,6 @@ from analysis.export import ChartsNotDrawn, ChromiumPrinter, find_chromium, html
 pytestmark = pytest.mark.browser
 
 
-def _load_fixture_runner():
-    spec = importlib.util.spec_from_file_location("three_charts_run", Path(__file__).parent / "fixtures" / "three_charts_run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.executed_three_charts
-
-
-executed_three_charts = _load_fixture_runner()
 REPORT = dict(title="Fixture report: CA", data_date="May 2024 (fixture)", sources=["Made-up fixture data"])
 AXIS_TITLES = [
     "Fixture state code", "Fixture hourly wage (USD)",

@@ -2,28 +2,19 @@
 
 import copy
 import html.parser
-import importlib.util
 import json
 import re
-from pathlib import Path
 
 import altair as alt
 import nbformat
 import pandas as pd
 import pytest
+from fixtures.three_charts_run import executed_three_charts
 
 from analysis import rendering
 from analysis.errors import InputError
 from analysis.export import ChromiumMissing, ChromiumPrinter, ReportError, find_chromium, html_report, vega_bundle
 
-def _load_fixture_runner():
-    spec = importlib.util.spec_from_file_location("three_charts_run", Path(__file__).parent / "fixtures" / "three_charts_run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.executed_three_charts
-
-
-executed_three_charts = _load_fixture_runner()
 REPORT = dict(title="Fixture report: CA", data_date="May 2024 (fixture)", sources=["Made-up fixture data <not real>"])
 
 

@@ -8,7 +8,7 @@ import altair as alt
 import nbformat
 import pandas as pd
 import pytest
-from notebook_support import run_strict
+from notebook_support import run_strict, shows
 
 from analysis import outlook, salary
 from analysis.assignments import exercise_ids_in, lint
@@ -29,19 +29,8 @@ def outlook_p(**values):
     return outlook.PARAMETERS.check(values)
 
 
-def renderings(value) -> list[str]:
-    """The ways a number is commonly written: 28.7, 28.70, 28.701923076923077, 29; 208436, 208,436, 208436.0."""
-    value = float(value)
-    texts = {f"{value:g}", f"{value:,.0f}", f"{value:.0f}", f"{value:.1f}", f"{value:.2f}", f"{value:,.2f}", repr(value)}
-    if value.is_integer():
-        texts |= {str(int(value)), f"{int(value):,}"}
-    return sorted(texts)
 
 
-def shows(message: str, value) -> list[str]:
-    """The renderings of ``value`` that stand as a number of their own in ``message`` ("7" is not found in "2,070")."""
-    return [text for text in renderings(value)
-            if re.search(rf"(?<![\w.,]){re.escape(text)}(?![\w]|[.,]\d)", message)]
 
 
 def state_wages(year: int, measure: str) -> pd.Series:

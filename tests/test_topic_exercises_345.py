@@ -13,7 +13,7 @@ import altair as alt
 import nbformat
 import pandas as pd
 import pytest
-from notebook_support import run_strict
+from notebook_support import run_strict, shows
 
 from analysis import ai_exposure as ai
 from analysis import certification as cert
@@ -42,20 +42,8 @@ def ai_p(**values):
     return ai.PARAMETERS.check(values)
 
 
-def renderings(value) -> list[str]:
-    """The ways a number is commonly written: 35.1, 35.11, 35.1063829787234, 35; 52349.85, 52,350."""
-    value = float(value)
-    texts = {f"{value:g}", f"{value:,.0f}", f"{value:.0f}", f"{value:.1f}", f"{value:.2f}", f"{value:,.2f}",
-             f"{value:.3f}", repr(value)}
-    if value.is_integer():
-        texts |= {str(int(value)), f"{int(value):,}"}
-    return sorted(texts)
 
 
-def shows(message: str, value) -> list[str]:
-    """The renderings of ``value`` that stand as a number of their own in ``message`` ("7" is not found in "2,070")."""
-    return [text for text in renderings(value)
-            if re.search(rf"(?<![\w.,]){re.escape(text)}(?![\w]|[.,]\d)", message)]
 
 
 def test_the_renderings_check_can_fail():

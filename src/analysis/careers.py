@@ -128,10 +128,7 @@ def career_wages() -> pd.DataFrame:
     True
     """
     # Read once per session (a notebook shows it three ways); an edited file is read again.
-    cached = _career_wages(files_stamp(*_INPUTS))
-    frame = cached.copy()
-    frame.attrs.update(cached.attrs)
-    return frame
+    return _career_wages(files_stamp(*_INPUTS)).copy()  # a copy (attrs included): the cache stays intact
 
 
 @lru_cache(maxsize=2)

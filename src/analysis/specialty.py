@@ -129,10 +129,8 @@ def specialty_table() -> pd.DataFrame:
     >>> float(t.loc[BASELINE, "premium_midpoint_pct_derived"])
     0.0
     """
-    cached = _specialty_table(files_stamp("article/specialties.csv", "sources.csv"))  # read again only when edited
-    frame = cached.copy()
-    frame.attrs.update(cached.attrs)
-    return frame
+    # Read again only when a file is edited; a copy (attrs included) keeps the cache intact.
+    return _specialty_table(files_stamp("article/specialties.csv", "sources.csv")).copy()
 
 
 @lru_cache(maxsize=2)
