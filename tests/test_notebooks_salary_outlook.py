@@ -7,7 +7,7 @@ import ast
 
 import nbformat
 import pytest
-from notebook_support import KERNELSPEC, ROOT, output_text, run_papermill
+from notebook_support import KERNELSPEC, ROOT, failed_at_start, output_text, run_papermill
 from notebook_support import executed_ok as _executed_ok
 
 from analysis import outlook, salary
@@ -114,17 +114,13 @@ def test_salary_notebook_runs(params, expected, tmp_path):
 @pytest.mark.notebook
 def test_salary_notebook_stops_on_a_misspelled_state_with_a_suggestion(tmp_path):
     result, out = run_papermill(NOTEBOOKS["salary"][0], tmp_path, {"state": "Texsa"})
-    assert result.returncode != 0
-    assert "Did you mean 'Texas'" in result.stderr + result.stdout
-    failed = [c for c in nbformat.read(out, as_version=4).cells if any(o.output_type == "error" for o in c.get("outputs", []))]
-    assert len(failed) == 1 and "start(" in failed[0].source
+    failed_at_start(result, out, "Did you mean 'Texas'")
 
 
 @pytest.mark.notebook
 def test_salary_notebook_stops_on_an_unknown_parameter_name(tmp_path):
-    result, _ = run_papermill(NOTEBOOKS["salary"][0], tmp_path, {"stat": "TX"})
-    assert result.returncode != 0
-    assert "Did you mean 'state'" in result.stderr + result.stdout
+    result, out = run_papermill(NOTEBOOKS["salary"][0], tmp_path, {"stat": "TX"})
+    failed_at_start(result, out, "Did you mean 'state'")
 
 
 # --------------------------------------------------------------------------- runs: job outlook
@@ -149,6 +145,5 @@ def test_outlook_notebook_runs(params, expected, tmp_path):
 
 @pytest.mark.notebook
 def test_outlook_notebook_stops_on_a_bad_round_with_a_suggestion(tmp_path):
-    result, _ = run_papermill(NOTEBOOKS["outlook"][0], tmp_path, {"projection_round": "artcle"})
-    assert result.returncode != 0
-    assert "Did you mean 'article'" in result.stderr + result.stdout
+    result, out = run_papermill(NOTEBOOKS["outlook"][0], tmp_path, {"projection_round": "artcle"})
+    failed_at_start(result, out, "Did you mean 'article'")

@@ -21,21 +21,12 @@ NOTEBOOKS = {
 }
 
 
-
-
-
 def executed_ok(result, out):
     return _executed_ok(result, out, is_chart_cell)
 
 
 def is_chart_cell(cell) -> bool:
     return cell.cell_type == "code" and "chart(" in cell.source
-
-
-
-
-
-
 
 
 # --------------------------------------------------------------------------- stored notebooks
