@@ -113,3 +113,43 @@ class LatestYear(Param):
 
 
 YEAR = LatestYear()
+
+
+def ep_rounds() -> list[str]:
+    """The BLS Employment Projections rounds ``data/`` holds in full (base employment, percent change and openings
+    of 29-2072), oldest first: the curated facts file and any imported round.
+
+    >>> ep_rounds()[:2]
+    ['2024-34', '2025-35']
+    """
+    from .evidence import load_national_facts
+
+    facts = load_national_facts()
+    rounds = []
+    for series in sorted(set(facts.series)):
+        match = re.fullmatch(r"EP (\d{4}-\d{2})", series)
+        if match and {"base_employment", "pct_change", "annual_openings"} <= set(facts[facts.series == series].measure):
+            rounds.append(match.group(1))
+    return rounds
+
+
+class RoundChoice(Param):
+    """A projection round from those in ``data/`` (read each time), plus fixed extra choices such as ``"article"``."""
+
+    def __init__(self, name: str, default, doc: str, extra=()):
+        super().__init__(name, default, doc)
+        self.extra = list(extra)
+
+    @property
+    def choices(self) -> list:
+        return ep_rounds() + self.extra
+
+    def normalize(self, value):
+        text = str(value).strip().lower()
+        for choice in self.choices:
+            if text == choice.lower():
+                return choice
+        raise InputError(self.name, value, allowed=self.choices, suggestion=closest(text, self.choices))
+
+    def allowed(self) -> str:
+        return ", ".join(self.choices)

@@ -23,6 +23,7 @@ from .article import load_remote_advantages, load_remote_work_models, load_state
 from .evidence import PERCENTILES_2023_FILE, STATE_WAGE_FILES, load_national_facts, load_state_wages, state_wage_measure
 from .exercises import computed, hint
 from .notebook import Markdown
+from .bls_years import LatestYear, latest_state_year
 from .params import Choice, ParameterSet, Text
 from .states import ALLOWED_FORMS, State, lookup_state, states_table
 from .units import HOURS_PER_YEAR
@@ -33,7 +34,8 @@ PARAMETERS = ParameterSet(
     "salary_by_state",
     [
         Text("state", "CA", "The state to look at.", check=lookup_state, allowed_text=ALLOWED_FORMS),
-        Choice("year", 2024, [2024, 2023], "Which BLS OEWS snapshot: May 2024 or May 2023."),
+        LatestYear("year", "Which BLS OEWS snapshot: 'latest' (the newest May survey in data/) or one of the years "
+                   "data/ holds (May 2024, May 2023, and any newer year imported with `medcoding data import`)."),
         Choice("measure", "median", ["median", "mean"],
                "Which annual wage: the median (half earn less) or the mean (the average). "
                "May 2023 medians exist for 35 areas only (Alabama to North Dakota)."),
@@ -68,6 +70,8 @@ def national_wage(year: int, measure: str) -> pd.Series | None:
     """
     facts = load_national_facts()
     rows = facts[(facts.period == f"May {year}") & (facts.measure == f"annual_{measure}")]
+    official = rows[rows.source_quality == "BLS estimates (official file)"]  # imported from BLS's own file: preferred
+    rows = official if len(official) == 1 else rows
     return rows.iloc[0] if len(rows) == 1 else None
 
 
@@ -146,7 +150,7 @@ def headline(state: State, year: int, measure: str) -> Markdown:
     lines = [f"**{state.name}**, May {year}, {measure} annual wage: **{_money(own.wage_usd)}** (BLS OEWS)."]
     if pd.isna(own.wage_usd):
         lines.append(f"The May {year} {measure} for {state.name} is {NOT_AVAILABLE}: "
-                     f"{_gap_reason(year, measure)} Try `measure = \"mean\"` or `year = 2024`.")
+                     f"{_gap_reason(year, measure)} Try `measure = \"mean\"` or `year = {latest_state_year()}`.")
     national = national_wage(year, measure)
     if national is None:
         lines.append(f"No national May {year} {measure} is in `data/evidence/bls_national_facts_29-2072.csv`, "
@@ -158,9 +162,21 @@ def headline(state: State, year: int, measure: str) -> Markdown:
     if not pd.isna(own.rank_derived):
         lines.append(f"Rank: {int(own.rank_derived)} of {int(own.areas_ranked)} areas with a figure "
                      f"(1 = highest; derived).")
-    employment = load_state_wages(2024).set_index("state_abbr").employment.get(state.abbr)
-    lines.append(f"Employment, May 2024: {_count(employment)} (BLS OEWS).")
+    jobs_year = employment_year(year)
+    employment = load_state_wages(jobs_year).set_index("state_abbr").employment.get(state.abbr)
+    lines.append(f"Employment, May {jobs_year}: {_count(employment)} (BLS OEWS).")
     return Markdown("  \n".join(lines))
+
+
+def employment_year(year: int | None = None) -> int:
+    """``year`` if its state file has employment, else the newest year that has (May 2023's file has none here).
+
+    >>> employment_year(2023), employment_year(2024)
+    (2024, 2024)
+    """
+    if year is not None and "employment" in load_state_wages(year):
+        return year
+    return max(y for y in STATE_WAGE_FILES if "employment" in load_state_wages(y))
 
 
 def _gap_reason(year: int, measure: str) -> str:
@@ -178,19 +194,19 @@ def state_profile(state: State) -> pd.DataFrame:
     >>> pd.isna(profile.loc[("May 2023", "annual median wage")])
     True
     """
-    y24 = load_state_wages(2024).set_index("state_abbr").loc[state.abbr]
-    y23 = load_state_wages(2023).set_index("state_abbr").loc[state.abbr]
-    medians23 = state_wage_measure(2023, "median").set_index("state_abbr").wage_usd
-    f24, f23 = f"data/{STATE_WAGE_FILES[2024]}", f"data/{STATE_WAGE_FILES[2023]}"
-    rows = [
-        ("May 2024", "employment", y24.employment, "jobs", f24),
-        ("May 2024", "annual mean wage", y24.annual_mean_usd, "USD a year", f24),
-        ("May 2024", "annual median wage", y24.annual_median_usd, "USD a year", f24),
-        ("May 2023", "hourly mean wage", y23.hourly_mean_usd, "USD an hour", f23),
-        ("May 2023", "annual mean wage", y23.annual_mean_usd, "USD a year", f23),
-        ("May 2023", "annual median wage", medians23.get(state.abbr), "USD a year",
-         f"data/{PERCENTILES_2023_FILE} (35 areas only)"),
-    ]
+    rows = []
+    for year in STATE_WAGE_FILES:  # newest first; every year data/ holds
+        wages = load_state_wages(year).set_index("state_abbr").loc[state.abbr]
+        shown = f"data/{STATE_WAGE_FILES[year]}"
+        for column, measure, unit in [("employment", "employment", "jobs"), ("hourly_mean_usd", "hourly mean wage", "USD an hour"),
+                                      ("annual_mean_usd", "annual mean wage", "USD a year"),
+                                      ("annual_median_usd", "annual median wage", "USD a year")]:
+            if column in wages.index:
+                rows.append((f"May {year}", measure, wages[column], unit, shown))
+        if year == 2023:
+            medians23 = state_wage_measure(2023, "median").set_index("state_abbr").wage_usd
+            rows.append(("May 2023", "annual median wage", medians23.get(state.abbr), "USD a year",
+                         f"data/{PERCENTILES_2023_FILE} (35 areas only)"))
     frame = pd.DataFrame(rows, columns=["snapshot", "measure", "value", "unit", "source"])
     frame["value"] = frame.value.map(lambda v: pd.NA if pd.isna(v) else (int(v) if float(v).is_integer() else float(v))).astype(object)
     return frame
@@ -206,9 +222,11 @@ def snapshot_caveat(state: State) -> Markdown:
     m24 = load_state_wages(2024).set_index("state_abbr").annual_mean_usd
     examples = "; ".join(f"{lookup_state(a).name}'s mean was {_money(m23[a])} in May 2023 and {_money(m24[a])} in May 2024"
                          for a in ("NV", "NJ"))
-    text = (f"**Two snapshots, not a trend.** BLS OEWS estimates are not designed for year-to-year comparison, "
+    own = ", ".join(f"{_money(load_state_wages(y).set_index('state_abbr').annual_mean_usd[state.abbr])} (May {y})"
+                    for y in sorted(STATE_WAGE_FILES))
+    text = (f"**{'Two' if len(STATE_WAGE_FILES) == 2 else 'Dated'} snapshots, not a trend.** BLS OEWS estimates are not designed for year-to-year comparison, "
             f"and some states move a lot between surveys: {examples}. {state.name}'s mean: "
-            f"{_money(m23[state.abbr])} (May 2023), {_money(m24[state.abbr])} (May 2024). "
+            f"{own}. "
             f"Read them as two dated estimates, not as a raise or a cut.")
     return Markdown(text)
 
@@ -231,7 +249,7 @@ def article_vs_bls(state: State) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     claim = claims.loc[state.abbr]
     rows = []
-    for year, measure in [(2023, "mean"), (2023, "median"), (2024, "mean"), (2024, "median")]:
+    for year, measure in [(y, m) for y in sorted(STATE_WAGE_FILES) for m in ("mean", "median")]:  # every year present
         ranked = ranked_wages(year, measure).set_index("state_abbr")
         bls = ranked.wage_usd[state.abbr]
         diff = pd.NA if pd.isna(bls) else int(claim.annual_mean_usd) - int(bls)
@@ -591,7 +609,10 @@ def _count_below_national_median(p) -> int:
 
 
 def _count_above_other_years_median(p) -> int:
-    other = 2023 if p.year == 2024 else 2024
+    others = [y for y in STATE_WAGE_FILES if y != p.year and national_wage(y, "median") is not None]
+    if not others:
+        return -1  # no other year to confuse it with
+    other = min(others, key=lambda y: (abs(y - p.year), -y))  # the year next to it (May 2023 beside May 2024)
     return _medians_above(p.year, national_wage(other, "median").value)
 
 
