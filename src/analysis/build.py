@@ -397,11 +397,18 @@ def data_date(titles: list[str]) -> str:
 
 
 def _sha256(path: Path) -> str | None:
+    if os.path.isdir(path):  # a folder the notebook listed (e.g. to find the BLS years): its names are the input
+        return _listing_sha256(path)
     try:
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
+
+
+def _listing_sha256(path) -> str:
+    """The hash of a folder's sorted file names (the kernel side records listings the same way)."""
+    return hashlib.sha256("\n".join(sorted(os.listdir(path))).encode()).hexdigest()
 
 
 class _Hashes:
@@ -945,8 +952,9 @@ _baseline = None
 
 
 def _audit(event, args):
-    # Records every file under data/ or the analysis package that the notebook opens.
-    if event != "open" or _reads is None:
+    # Records every file under data/ or the analysis package that the notebook opens, and every data/
+    # folder it lists (a new BLS year is found by listing data/evidence/, so the listing is an input).
+    if event not in ("open", "os.listdir", "os.scandir") or _reads is None:
         return
     try:
         path = args[0]
@@ -954,7 +962,10 @@ def _audit(event, args):
             return
         path = os.path.abspath(os.fsdecode(path))
         for root, kind in _roots:
-            if path.startswith(root):
+            if event != "open" and kind == "data" and (path + os.sep).startswith(root):
+                _reads.add(("listing", root, path))
+                return
+            if event == "open" and path.startswith(root):
                 _reads.add((kind, root, path))
                 return
     except Exception:
@@ -1014,6 +1025,10 @@ def end():
     reads, _reads = _reads or set(), None
     data, code = {}, set()
     for kind, root, path in sorted(reads):
+        if kind == "listing" and os.path.isdir(path):
+            names = "\n".join(sorted(os.listdir(path)))
+            data[(os.path.relpath(path, root).replace(os.sep, "/") + "/").removeprefix("./")] = hashlib.sha256(names.encode()).hexdigest()
+            continue
         if not os.path.isfile(path):
             continue
         if kind == "data":
@@ -1027,7 +1042,7 @@ def end():
     if data:
         from analysis.data import source_of
         for file in sorted(data):
-            if file == "sources.csv":
+            if file == "sources.csv" or file.endswith("/"):
                 continue
             row = source_of(file)
             sources.append([file, row.get("title", ""), row.get("quality", "")])
