@@ -105,7 +105,10 @@ def _from_zip(path: Path, shown: str, marker: str) -> list[Sheet]:
         if name.lower().endswith(".csv"):
             found.append(_from_csv(raw, shown, name, path.name))
         else:
-            found += _from_workbook(raw, shown, name, marker, path.name)
+            try:
+                found += _from_workbook(raw, shown, name, marker, path.name)
+            except NoDataSheet:  # e.g. a workbook of field descriptions only
+                continue
     found = [s for s in found if _has(s.table, marker)]
     if not found:
         raise NoDataSheet(shown, f"no data sheet with an {_name(marker)} column in the zip (it holds: {', '.join(data)})",

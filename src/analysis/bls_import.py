@@ -145,11 +145,12 @@ def plan_import(path: Path, *, replace: bool = False, today: _dt.date | None = N
     digest = hashlib.sha256(raw).hexdigest()
     today = today or _dt.date.today()
     sources = _read_sources() if sources is None else sources
+    found = "no sheet or header has OCC_CODE (OEWS) or 'National Employment Matrix code' (Employment Projections)"
     try:
         sheets = read_tables(path, shown, "OCC_CODE")
         oews = [s for s in sheets if _column(s.table, "OCC_CODE")]
-    except NoDataSheet:
-        oews = []
+    except NoDataSheet as missing:
+        oews, found = [], missing.problem
     if oews:
         plan = _plan_oews(path, shown, oews[0], digest, today)
     else:
@@ -158,8 +159,7 @@ def plan_import(path: Path, *, replace: bool = False, today: _dt.date | None = N
         except NoDataSheet:
             ep = []
         if not ep:
-            raise ImportRefused(shown, "not a BLS OEWS or Employment Projections file: no sheet or header has OCC_CODE "
-                                "(OEWS) or 'National Employment Matrix code' (Employment Projections)",
+            raise ImportRefused(shown, f"not a BLS OEWS or Employment Projections file: {found}",
                                 hint="the kit imports oesmYYst.zip, oesmYYnat.zip (https://www.bls.gov/oes/tables.htm) "
                                      "and occupation.xlsx (https://www.bls.gov/emp/tables.htm)")
         plan = _plan_ep(path, shown, ep[0], digest, today)
