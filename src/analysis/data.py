@@ -87,7 +87,7 @@ def check_before_parsing(path: Path, shown: str, schema=None, *, sep: str = ",",
     except OSError as error:
         raise DataFileError(shown, f"cannot be read ({error.strerror or error})") from None
     if size > MAX_FILE_BYTES:
-        raise DataFileError(shown, f"the file is {size / 1e6:.1f} MB, more than the {MAX_FILE_BYTES / 1e6:.0f} MB limit "
+        raise DataFileError(shown, f"the file is {size / 2**20:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MB limit "
                             "for a data file of the kit", hint="is it the right file? A real table of this kit is far smaller")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
         raise DataFileError(shown, "the file is not UTF-8 text (it looks like UTF-16 or a binary file)",
