@@ -87,7 +87,7 @@ def test_data_dir_rule_matches_analysis_data(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("argv, expected", [
     (["--state", "CA", "-p", "meassure=mean"], "Did you mean 'measure'?"),
-    (["--state", "CA", "-p", "year=2022"], "Allowed: 2024, 2023"),
+    (["--state", "CA", "-p", "year=2022"], "Allowed: latest (now 2024), 2024, 2023"),
     (["--state", "Texsa"], "Did you mean 'Texas'?"),
     (["--topic", "certificaton_premium"], "Did you mean 'certification_premium'?"),
     (["--topic", "certification_premium", "-p", "state=TX"], "no selected notebook"),

@@ -81,7 +81,7 @@ def resolve_year(value) -> int:
     >>> resolve_year(1999)
     Traceback (most recent call last):
     ...
-    analysis.errors.InputError: year=1999: data/ holds no BLS state file for May 1999. Allowed: latest, 2023, 2024.
+    analysis.errors.InputError: year=1999 is not allowed. Allowed: latest (now 2024), 2024, 2023.
     """
     return YEAR.normalize(value)
 
@@ -103,13 +103,12 @@ class LatestYear(Param):
             return latest_state_year()
         if re.fullmatch(r"\d{4}", text) and int(text) in years:
             return int(text)
-        reason = (f"data/ holds no BLS state file for May {text}" if re.fullmatch(r"\d{4}", text)
-                  else "not a year")
-        raise InputError(self.name, value, reason=reason, allowed=[LATEST] + years,
+        # A year without a file is not offered: the kit never invents its figures.
+        raise InputError(self.name, value, allowed=self.allowed(),
                          suggestion=closest(text, [LATEST] + [str(y) for y in years]) if not text.isdigit() else None)
 
     def allowed(self) -> str:
-        return ", ".join([f"{LATEST} (now {latest_state_year()})"] + [str(y) for y in state_years()])
+        return ", ".join([f"{LATEST} (now {latest_state_year()})"] + [str(y) for y in reversed(state_years())])
 
 
 YEAR = LatestYear()
