@@ -1574,8 +1574,8 @@ def _execute_and_export(state, job, result):
     html = html_report(executed, title=job["title"], data_date=data_date(titles), sources=sources, parameters=shown)
     result["phases"]["export"] = time.perf_counter() - clock
     # The main process moves it into place once the manifest records it (a report and its record change together).
+    # It stays in the registry: if the main process dies before moving it, this worker removes it on its way out.
     temp = write_temporary(Path(job["html"]), html, registry=state.temp_files)
-    state.temp_files.discard(temp)
     result["html_temp"] = str(temp)
     result["written"].append("html")
     result.update(ok=True, code={**state.code, **{_code_key(p): d for p, d in deps["code"].items()}}, data=deps["data"])
@@ -1649,12 +1649,13 @@ def _print_pdf(state, job, html_path: Path, result) -> None:
         state.prints += 1
         printer.print_pdf(html_path, tmp_pdf)
         result["written"].append("pdf")
-        result["pdf_temp"] = str(tmp_pdf)  # moved into place by the main process, after the manifest records it
+        # Moved into place by the main process, after the manifest records it; it stays in the registry so that
+        # this worker removes it if the main process dies first.
+        result["pdf_temp"] = str(tmp_pdf)
     except Exception as error:
         result["pdf_error"] = f"PDF not printed: {type(error).__name__}: {_first_line(str(error))}"
         with contextlib.suppress(FileNotFoundError):
             tmp_pdf.unlink()
-    finally:
         state.temp_files.discard(tmp_pdf)
 
 
