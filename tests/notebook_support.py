@@ -64,7 +64,7 @@ def failed_at_start(result, out, message: str):
 
 def run_strict(notebook: Path, tmp_path: Path, *args: str) -> list[str]:
     """Run a source notebook (solutions in) with every exercise check strict; return the check cells' outputs."""
-    from analysis.exercises import STRICT_ENV
+    from analysis.teaching.exercises import STRICT_ENV
 
     out = tmp_path / notebook.name
     result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar",

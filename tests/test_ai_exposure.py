@@ -12,9 +12,9 @@ import shutil
 
 import pytest
 
-from analysis import ai_exposure as ai
-from analysis.data import data_dir
-from analysis.errors import DataFileError, InputError
+from analysis.topics import ai_impact as ai
+from analysis.data.tables import data_dir
+from analysis.core.errors import DataFileError, InputError
 
 
 def _csv_rows():

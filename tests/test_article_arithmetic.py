@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.article import load_certification_premium, load_national_overview, load_state_salaries
-from analysis.evidence import national_fact
-from analysis.units import HOURS_PER_YEAR, annual_to_hourly, hourly_to_annual, premium
+from analysis.data.article import load_certification_premium, load_national_overview, load_state_salaries
+from analysis.data.evidence import national_fact
+from analysis.calc.units import HOURS_PER_YEAR, annual_to_hourly, hourly_to_annual, premium
 
 
 @pytest.fixture(scope="module")

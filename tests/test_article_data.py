@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import article
-from analysis.data import data_dir
-from analysis.errors import DataFileError
-from analysis.states import lookup_state
+from analysis.data import article
+from analysis.data.tables import data_dir
+from analysis.core.errors import DataFileError
+from analysis.data.states import lookup_state
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "medical-coding-salary-outlook-2026.txt"
 

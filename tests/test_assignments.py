@@ -13,10 +13,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import assignments
-from analysis.assignments import AssignmentError, build, lint, split_code, split_markdown, split_notebook
-from analysis.evidence import load_state_wages, national_fact
-from analysis.exercises import ANSWERS_ENV, STRICT_ENV, hint, save_answer
+from analysis.teaching import assignments
+from analysis.teaching.assignments import AssignmentError, build, lint, split_code, split_markdown, split_notebook
+from analysis.data.evidence import load_state_wages, national_fact
+from analysis.teaching.exercises import ANSWERS_ENV, STRICT_ENV, hint, save_answer
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -125,7 +125,7 @@ def test_build_refuses_to_write_into_the_sources(tmp_path):
 
 
 def solution_fragments(nb) -> list[str]:
-    """Every piece of solution text in a source notebook, found independently of analysis.assignments."""
+    """Every piece of solution text in a source notebook, found independently of analysis.teaching.assignments."""
     fragments = []
     for cell in nb.cells:
         lines = cell.source.split("\n")
@@ -174,7 +174,7 @@ def fixture_dist(tmp_path_factory, fixture_answers):
     (base / "source").mkdir()
     shutil.copy(FIXTURE, base / "source" / FIXTURE.name)
     env = {**os.environ, ANSWERS_ENV: str(fixture_answers)}
-    result = subprocess.run([sys.executable, "-m", "analysis.assignments", "--source", str(base / "source"),
+    result = subprocess.run([sys.executable, "-m", "analysis.teaching.assignments", "--source", str(base / "source"),
                              "--out", str(base / "dist")], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "exercise_demo.ipynb: 5 exercises (demo.national_median, demo.top_state" in result.stdout

@@ -21,8 +21,12 @@ import nbformat
 import pytest
 
 from analysis import build as builder
+from analysis.build import files
+from analysis.build import plan as planner
+from analysis.core.env import DATA_DIR_ENV
+from analysis.core.paths import NOTEBOOKS_DIR, data_dir
 from analysis.cli import main
-from analysis.errors import InputError
+from analysis.core.errors import InputError
 
 BLS_2024 = "evidence/bls_oews_may2024_state_29-2072.csv"
 SURVEYS = "evidence/certification_salary_surveys.csv"
@@ -30,8 +34,8 @@ SURVEYS = "evidence/certification_salary_surveys.csv"
 
 def run_build(out, data, **options):
     """``builder.build`` with the kit's data replaced by the copy ``data`` (as MEDCODING_DATA_DIR does)."""
-    before = os.environ.get(builder.DATA_DIR_ENV)
-    os.environ[builder.DATA_DIR_ENV] = str(data)
+    before = os.environ.get(DATA_DIR_ENV)
+    os.environ[DATA_DIR_ENV] = str(data)
     try:
         options.setdefault("formats", ("html",))
         options.setdefault("progress", False)
@@ -39,9 +43,9 @@ def run_build(out, data, **options):
         return builder.build(out=out, **options)
     finally:
         if before is None:
-            os.environ.pop(builder.DATA_DIR_ENV, None)
+            os.environ.pop(DATA_DIR_ENV, None)
         else:
-            os.environ[builder.DATA_DIR_ENV] = before
+            os.environ[DATA_DIR_ENV] = before
 
 
 def by_id(summary):
@@ -61,7 +65,7 @@ def copy_tree(source: Path, target: Path) -> Path:
 def built(tmp_path_factory):
     """Two state reports (CA, TX), HTML, built once from a copy of data/."""
     root = tmp_path_factory.mktemp("built")
-    data = copy_tree(builder.data_dir(), root / "data")
+    data = copy_tree(data_dir(), root / "data")
     out = root / "reports"
     summary = run_build(out, data, states="CA,TX")
     assert summary.exit_code == 0, summary.text()
@@ -72,17 +76,17 @@ def built(tmp_path_factory):
 
 
 def test_areas_are_those_of_analysis_states():
-    from analysis.states import all_states
+    from analysis.data.states import all_states
 
-    assert builder._areas() == [(s.abbr, s.name) for s in all_states()]
+    assert planner._areas() == [(s.abbr, s.name) for s in all_states()]
 
 
 def test_data_dir_rule_matches_analysis_data(monkeypatch, tmp_path):
-    from analysis import data
+    from analysis.data import tables as data
 
-    assert builder.data_dir() == data.data_dir()
-    monkeypatch.setenv(builder.DATA_DIR_ENV, str(tmp_path))
-    assert builder.data_dir() == data.data_dir() == tmp_path
+    assert data_dir() == data.data_dir()
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    assert data_dir() == data.data_dir() == tmp_path
 
 
 @pytest.mark.parametrize("argv, expected", [
@@ -114,22 +118,22 @@ def test_bad_parameter_leaves_earlier_reports_untouched(built, tmp_path):
 
 def test_parameters_are_typed_and_canonical():
     # Typed values, never guessed strings; a value equal to the default names no file of its own.
-    assert builder.resolve_parameters("state_report", {"measure": "MEAN", "year": "2023"}, fixed={"state": "tx"}) == {
+    assert planner.resolve_parameters("state_report", {"measure": "MEAN", "year": "2023"}, fixed={"state": "tx"}) == {
         "state": "TX", "measure": "mean", "year": 2023}
-    assert builder.resolve_parameters("state_report", {"measure": "median"}, fixed={"state": "06"}) == {"state": "CA"}
-    assert builder.resolve_parameters("salary_by_state", {"compare_with": "tx, fl"}) == {"compare_with": ["TX", "FL"]}
-    reports = builder.plan(states="tx,California,06", assignments=["measure=mean"], formats=("html",))
+    assert planner.resolve_parameters("state_report", {"measure": "median"}, fixed={"state": "06"}) == {"state": "CA"}
+    assert planner.resolve_parameters("salary_by_state", {"compare_with": "tx, fl"}) == {"compare_with": ["TX", "FL"]}
+    reports = planner.plan(states="tx,California,06", assignments=["measure=mean"], formats=("html",))
     assert [r.id for r in reports] == ["states/TX--measure=mean", "states/CA--measure=mean"]
     assert reports[0].params == {"state": "TX", "measure": "mean"}
     assert reports[0].title == "Medical coding in Texas (measure=mean)"
 
 
 def test_everything_is_every_state_every_topic_and_the_index():
-    reports = builder.plan()
+    reports = planner.plan()
     states = [r for r in reports if r.kind == "state"]
     topics = {r.topic for r in reports if r.kind == "topic"}
     assert len(states) == 51 and {"states/DC", "states/WY"} <= {r.id for r in states}
-    assert topics == set(builder.topic_notebooks()) and "salary_by_state" in topics
+    assert topics == set(planner.topic_notebooks()) and "salary_by_state" in topics
     assert "start_here" not in topics and "troubleshooting" not in topics  # no declared parameters: not reports
     assert reports[-1].id == "index"
 
@@ -141,9 +145,9 @@ def test_write_atomic_keeps_the_old_file_when_the_new_one_cannot_be_finished(tmp
     def fail(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(builder.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)
     with pytest.raises(OSError):
-        builder.write_atomic(target, "new report")
+        files.write_atomic(target, "new report")
     assert target.read_text() == "old, complete report"
     assert [p.name for p in tmp_path.iterdir()] == ["TX.html"]  # no temporary file left
 
@@ -158,11 +162,11 @@ def test_state_selection_builds_exactly_those(built):
     ca = (out / "states" / "CA.html").read_text()
     assert "<title>Medical coding in California</title>" in ca and "Texas" in (out / "states" / "TX.html").read_text()
     assert "cdn.jsdelivr" not in ca  # offline page
-    manifest = json.loads((out / builder.MANIFEST_NAME).read_text())
+    manifest = json.loads((out / files.MANIFEST_NAME).read_text())
     entry = manifest["reports"]["states/CA"]
     assert entry["params"] == {"state": "CA"}
     assert BLS_2024 in entry["data"] and SURVEYS not in entry["data"]  # what the notebook read, recorded
-    assert "src/analysis/salary.py" in entry["code"] and "src/analysis/export.py" in entry["code"]
+    assert "src/analysis/topics/salary_by_state.py" in entry["code"] and "src/analysis/export/html.py" in entry["code"]
 
 
 def test_nothing_changed_nothing_rebuilt_without_importing_pandas(built):
@@ -173,7 +177,7 @@ def test_nothing_changed_nothing_rebuilt_without_importing_pandas(built):
               "assert 'pandas' not in sys.modules and 'altair' not in sys.modules, 'the no-op path imported pandas'\n"
               "sys.exit(code)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          env={**os.environ, builder.DATA_DIR_ENV: str(built["data"])})
+                          env={**os.environ, DATA_DIR_ENV: str(built["data"])})
     assert done.returncode == 0, done.stderr
     assert "Built 0 reports, skipped 2 up to date" in done.stdout
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.html")} == mtimes
@@ -226,7 +230,7 @@ def test_same_html_whether_the_kernel_is_fresh_or_reused(built, tmp_path):
 def test_a_failing_report_is_kept_apart_and_the_others_are_built(built, tmp_path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    nb = nbformat.read(builder.NOTEBOOKS_DIR / "state_report.ipynb", as_version=4)
+    nb = nbformat.read(NOTEBOOKS_DIR / "state_report.ipynb", as_version=4)
     start = next(i for i, c in enumerate(nb.cells) if "start(" in c.source)
     nb.cells.insert(start + 1, nbformat.v4.new_code_cell(
         'if p.state.abbr == "TX":\n    raise ValueError("a deliberate failure for Texas")'))
@@ -267,7 +271,7 @@ def _children(pid: int) -> list[int]:
 
 
 def _assert_only_complete_reports(out: Path, earlier: dict[str, bytes]):
-    assert not [p for p in out.rglob("*") if builder.TEMP_MARK in p.name]
+    assert not [p for p in out.rglob("*") if files.TEMP_MARK in p.name]
     for page in out.rglob("*.html"):
         assert page.read_text().rstrip().endswith("</html>"), page
     for name, content in earlier.items():
@@ -283,7 +287,7 @@ def test_an_interrupted_build_leaves_no_partial_report(built, tmp_path, sig):
     process = subprocess.Popen(
         [sys.executable, "-m", "analysis", "build", "--state", "CA,TX,NY,FL,OH,WA", "--format", "html", "--force",
          "--jobs", "2", "--out", str(out), "--no-progress"],
-        env={**os.environ, builder.DATA_DIR_ENV: str(built["data"])}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        env={**os.environ, DATA_DIR_ENV: str(built["data"])}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _wait_for_a_finished_report(out, since, process)
     workers = _children(process.pid)
     process.send_signal(sig)
@@ -297,12 +301,12 @@ def test_an_interrupted_build_leaves_no_partial_report(built, tmp_path, sig):
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
     _assert_only_complete_reports(out, earlier)
     # The manifest is whole JSON and the next build finishes the job.
-    json.loads((out / builder.MANIFEST_NAME).read_text())
+    json.loads((out / files.MANIFEST_NAME).read_text())
 
 
 @pytest.mark.browser
 def test_pdf_is_printed_from_the_html_on_disk(built, tmp_path):
-    from analysis.export import find_chromium
+    from analysis.export.chromium import find_chromium
 
     if find_chromium() is None:
         pytest.skip("no Chromium: PDFs cannot be printed here")
@@ -349,13 +353,13 @@ def test_index_links_every_report_from_the_map(built, tmp_path):
 
 # ---------------------------------------------------------------------------------------------- the state report notebook
 
-STATE_NOTEBOOK = builder.NOTEBOOKS_DIR / "state_report.ipynb"
+STATE_NOTEBOOK = NOTEBOOKS_DIR / "state_report.ipynb"
 
 
 def test_state_report_is_stored_clean_with_its_declared_defaults():
     import ast
 
-    from analysis.report import PARAMETERS
+    from analysis.topics.state_report import PARAMETERS
 
     nb = nbformat.read(STATE_NOTEBOOK, as_version=4)
     nbformat.validate(nb)
@@ -389,7 +393,7 @@ def _papermill(tmp_path, params: dict):
 
 
 def _examples():
-    from analysis.report import PARAMETERS
+    from analysis.topics.state_report import PARAMETERS
 
     return [{}] + PARAMETERS.examples
 
@@ -397,7 +401,7 @@ def _examples():
 @pytest.mark.notebook
 @pytest.mark.parametrize("params", _examples(), ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()) or "defaults")
 def test_state_report_runs_with_each_documented_parameter_set(tmp_path, params):
-    from analysis.report import PARAMETERS
+    from analysis.topics.state_report import PARAMETERS
 
     shown = _papermill(tmp_path, params)
     checked = PARAMETERS.check(params)

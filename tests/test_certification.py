@@ -1,4 +1,4 @@
-"""analysis.certification: the article's own premium arithmetic, how far the sources disagree, payback,
+"""analysis.topics.certification_premium: the article's own premium arithmetic, how far the sources disagree, payback,
 present value, the earnings-path scenario, and parameters that refuse bad values with a clear message."""
 
 from __future__ import annotations
@@ -8,9 +8,11 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import article, certification as cert
-from analysis.errors import InputError
-from analysis.evidence import load_certification_surveys
+from analysis.data import article
+
+from analysis.topics import certification_premium as cert
+from analysis.core.errors import InputError
+from analysis.data.evidence import load_certification_surveys
 
 
 # --------------------------------------------------------------------------- the article's own arithmetic

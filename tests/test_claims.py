@@ -13,10 +13,14 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import claims, evidence, states
-from analysis.article import load_job_outlook, load_national_overview, load_state_salaries
-from analysis.data import data_dir
-from analysis.errors import InputError
+from analysis.calc import claims
+
+from analysis.data import evidence
+
+from analysis.data import states
+from analysis.data.article import load_job_outlook, load_national_overview, load_state_salaries
+from analysis.data.tables import data_dir
+from analysis.core.errors import InputError
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,21 @@ from typing import Callable
 
 import pytest
 
-from analysis import ai_exposure, article, careers, evidence, oews, outlook, states
-from analysis.data import data_dir
-from analysis.errors import DataFileError
+from analysis.topics import ai_impact as ai_exposure
+
+from analysis.data import article
+
+from analysis.data import careers
+
+from analysis.data import evidence
+
+from analysis.data import oews
+
+from analysis.topics import job_outlook as outlook
+
+from analysis.data import states
+from analysis.data.tables import data_dir
+from analysis.core.errors import DataFileError
 
 SOURCE_DATA = data_dir()
 

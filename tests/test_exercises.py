@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import exercises
-from analysis.evidence import load_state_wages, national_fact
-from analysis.exercises import (
+from analysis.teaching import exercises
+from analysis.data.evidence import load_state_wages, national_fact
+from analysis.teaching.exercises import (
     ANSWERS_FILE, CORRECT, NOT_YET, PROBLEM, UNANSWERED, UNAVAILABLE, ExerciseError, answer_hash, check, computed,
     evaluate, hint, make_entry, register, save_answer,
 )
-from analysis.units import hourly_to_annual
+from analysis.calc.units import hourly_to_annual
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -245,8 +245,8 @@ def test_chart_problems_are_named(chart_exercise, build, words):
 
 @pytest.fixture
 def rank_exercise():
-    from analysis.salary import ranked_wages
-    from analysis.states import lookup_state
+    from analysis.topics.salary_by_state import ranked_wages
+    from analysis.data.states import lookup_state
 
     @computed("test.rank", hints=[hint("That is its rank by the mean; the question asks for the median.",
                                        wrong=lambda p: ranked_wages(2024, "mean").set_index("state_abbr").rank_derived[p.state.abbr])])
@@ -329,7 +329,7 @@ def test_kit_answers_file_is_well_formed():
 
 
 def test_every_registered_exercise_is_used_by_a_notebook():
-    from analysis.assignments import exercise_ids_in
+    from analysis.teaching.assignments import exercise_ids_in
 
     used = {i for path in NOTEBOOKS.glob("*.ipynb") for i in exercise_ids_in(nbformat.read(path, as_version=4))}
     unused = set(json.loads(ANSWERS_FILE.read_text())["exercises"]) - used

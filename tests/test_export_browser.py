@@ -19,8 +19,9 @@ import nbformat
 import pytest
 from fixtures.three_charts_run import executed_three_charts
 
-from analysis import rendering
-from analysis.export import ChartsNotDrawn, ChromiumPrinter, find_chromium, html_report
+from analysis.present import rendering
+from analysis.export.chromium import ChartsNotDrawn, ChromiumPrinter, find_chromium
+from analysis.export.html import html_report
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import ai_exposure as ai
+from analysis.topics import ai_impact as ai
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "05_ai_impact.ipynb"

@@ -10,7 +10,9 @@ import pytest
 from notebook_support import KERNELSPEC, ROOT, failed_at_start, output_text, run_papermill
 from notebook_support import executed_ok as _executed_ok
 
-from analysis import outlook, salary
+from analysis.topics import job_outlook as outlook
+
+from analysis.topics import salary_by_state as salary
 
 NOTEBOOKS = {
     "salary": (ROOT / "notebooks" / "01_salary_by_state.ipynb", salary),

@@ -13,7 +13,9 @@ import pytest
 from notebook_support import KERNELSPEC, ROOT, failed_at_start, output_text, run_papermill
 from notebook_support import executed_ok as _executed_ok
 
-from analysis import certification, specialty
+from analysis.topics import certification_premium as certification
+
+from analysis.topics import specialty
 
 NOTEBOOKS = {
     "specialty": (ROOT / "notebooks" / "03_specialty.ipynb", specialty),

@@ -13,10 +13,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import oews
-from analysis.data import data_path
-from analysis.errors import DataFileError, InputError
-from analysis.evidence import load_state_wages
+from analysis.data import oews
+from analysis.data.tables import data_path
+from analysis.core.errors import DataFileError, InputError
+from analysis.data.evidence import load_state_wages
 
 RAW_STATE_FILE = "evidence/raw/state_M2023_dl_29-2072_rows.csv"
 

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from analysis import outlook
-from analysis.errors import InputError
+from analysis.topics import job_outlook as outlook
+from analysis.core.errors import InputError
 
 
 def test_rounds_come_from_the_national_facts_and_the_article():

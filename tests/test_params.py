@@ -1,8 +1,8 @@
 import pytest
 
-from analysis.errors import InputError
-from analysis.params import Choice, Number, ParameterSet, Text, check_notebook_parameters, notebook_topic
-from analysis.states import lookup_state
+from analysis.core.errors import InputError
+from analysis.core.params import Choice, Number, ParameterSet, Text, check_notebook_parameters, notebook_topic
+from analysis.data.states import lookup_state
 
 DEMO = ParameterSet("demo", [
     Text("state", "CA", "a state", check=lookup_state, allowed_text="a state name, abbreviation or FIPS code"),
@@ -53,9 +53,11 @@ def test_from_text_rejects_before_anything_runs():
 
 
 def test_notebook_namespace_check_rejects_unknown_globals(monkeypatch):
-    import analysis.params as params
+    import analysis.core.params as params
 
-    monkeypatch.setitem(params.NOTEBOOK_PARAMETERS, "demo", "tests_demo:DEMO")
+    import analysis.core.topics as topics
+
+    monkeypatch.setitem(topics.TOPICS, "demo", "demo.ipynb")
     monkeypatch.setattr(params, "parameters_for", lambda name: DEMO)
     namespace = {"state": "TX", "year": 2024, "rate": 0.03, "peers": [], "In": [], "__name__": "x", "stat": "NY"}
     with pytest.raises(InputError, match="stat"):
@@ -70,7 +72,7 @@ def test_notebook_topic_strips_number_prefix():
 
 
 def test_rerunning_start_ignores_the_notebooks_own_variables(monkeypatch, capsys):
-    import analysis.params as params
+    import analysis.core.params as params
 
     monkeypatch.setattr(params, "parameters_for", lambda name: DEMO)
     namespace = {"state": "TX", "year": 2024, "rate": 0.03, "peers": []}

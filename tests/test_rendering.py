@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 from fixtures.three_charts_run import executed_three_charts
 
-from analysis import rendering
-from analysis.errors import InputError
-from analysis.export import ChromiumMissing, ChromiumPrinter, ReportError, find_chromium, html_report, vega_bundle
+from analysis.present import rendering
+from analysis.core.errors import InputError
+from analysis.export.chromium import ChromiumMissing, ChromiumPrinter, find_chromium
+from analysis.export.errors import ReportError
+from analysis.export.html import html_report, vega_bundle
 
 REPORT = dict(title="Fixture report: CA", data_date="May 2024 (fixture)", sources=["Made-up fixture data <not real>"])
 

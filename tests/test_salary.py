@@ -1,10 +1,10 @@
 import pandas as pd
 import pytest
 
-from analysis import salary
-from analysis.errors import InputError
-from analysis.evidence import load_state_wages
-from analysis.states import lookup_state
+from analysis.topics import salary_by_state as salary
+from analysis.core.errors import InputError
+from analysis.data.evidence import load_state_wages
+from analysis.data.states import lookup_state
 
 
 def states(*codes):

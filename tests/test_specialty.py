@@ -1,4 +1,4 @@
-"""analysis.specialty and analysis.careers: the article's specialty table, derived premiums, the HCC check,
+"""analysis.topics.specialty and analysis.data.careers: the article's specialty table, derived premiums, the HCC check,
 experience bands, the state ratio (no state-by-specialty figure), and the career moves beside BLS wages."""
 
 from __future__ import annotations
@@ -9,12 +9,16 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import article, careers, specialty
-from analysis.errors import DataFileError, InputError
-from analysis.evidence import national_fact, load_state_wages
-from analysis.oews import load_national_2021
-from analysis.states import lookup_state
-from analysis.units import premium
+from analysis.data import article
+
+from analysis.data import careers
+
+from analysis.topics import specialty
+from analysis.core.errors import DataFileError, InputError
+from analysis.data.evidence import national_fact, load_state_wages
+from analysis.data.oews import load_national_2021
+from analysis.data.states import lookup_state
+from analysis.calc.units import premium
 
 
 @pytest.fixture(scope="module")
@@ -222,7 +226,7 @@ def test_careers_chart_marks_open_ranges_and_puts_the_coder_band_on_top():
 @pytest.fixture()
 def data_copy(tmp_path, monkeypatch):
     """A copy of data/ the test may break; the kit reads it through MEDCODING_DATA_DIR."""
-    from analysis.data import data_dir
+    from analysis.data.tables import data_dir
 
     copy = tmp_path / "data"
     shutil.copytree(data_dir(), copy)

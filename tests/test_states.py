@@ -1,7 +1,7 @@
 import pytest
 
-from analysis.errors import InputError
-from analysis.states import all_states, lookup_state, lookup_states, states_table
+from analysis.core.errors import InputError
+from analysis.data.states import all_states, lookup_state, lookup_states, states_table
 
 
 @pytest.mark.parametrize("value, abbr", [

@@ -10,11 +10,13 @@ import pandas as pd
 import pytest
 from notebook_support import run_strict, shows
 
-from analysis import outlook, salary
-from analysis.assignments import exercise_ids_in, lint
-from analysis.evidence import load_state_percentiles_2023, load_state_wages, national_fact
-from analysis.exercises import CORRECT, NOT_YET, UNAVAILABLE, evaluate
-from analysis.units import annual_to_hourly
+from analysis.topics import job_outlook as outlook
+
+from analysis.topics import salary_by_state as salary
+from analysis.teaching.assignments import exercise_ids_in, lint
+from analysis.data.evidence import load_state_percentiles_2023, load_state_wages, national_fact
+from analysis.teaching.exercises import CORRECT, NOT_YET, UNAVAILABLE, evaluate
+from analysis.calc.units import annual_to_hourly
 
 ROOT = Path(__file__).resolve().parents[1]
 SALARY_NB = ROOT / "notebooks" / "01_salary_by_state.ipynb"
@@ -34,7 +36,7 @@ def outlook_p(**values):
 
 
 def state_wages(year: int, measure: str) -> pd.Series:
-    """Every state's wage straight from the evidence files (not through analysis.salary), by abbreviation."""
+    """Every state's wage straight from the evidence files (not through analysis.topics.salary_by_state), by abbreviation."""
     if year == 2023 and measure == "median":  # the partial copy: 35 areas, the others missing
         medians = load_state_percentiles_2023().set_index("state_abbr").annual_median_usd
         return medians.reindex(load_state_wages(2023).state_abbr).astype("Float64")
@@ -251,7 +253,7 @@ def test_notebook_exercises_are_tagged_headed_and_registered(path, topic, minimu
     first = next(i for i, c in enumerate(nb.cells) if "exercise" in c.metadata.get("tags", []))
     tagged = nb.cells[first:]  # the Exercises section closes the notebook, every cell of it tagged
     assert all("exercise" in c.metadata.get("tags", []) for c in tagged)
-    assert any(c.cell_type == "code" and c.source.strip().startswith("from analysis.exercises import check")
+    assert any(c.cell_type == "code" and c.source.strip().startswith("from analysis.teaching.exercises import check")
                for c in tagged[:2])
 
 

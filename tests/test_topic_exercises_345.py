@@ -15,12 +15,12 @@ import pandas as pd
 import pytest
 from notebook_support import run_strict, shows
 
-from analysis import ai_exposure as ai
-from analysis import certification as cert
-from analysis import specialty as sp
-from analysis.article import load_specialties
-from analysis.assignments import exercise_ids_in, lint
-from analysis.exercises import CORRECT, NOT_YET, UNAVAILABLE, evaluate
+from analysis.topics import ai_impact as ai
+from analysis.topics import certification_premium as cert
+from analysis.topics import specialty as sp
+from analysis.data.article import load_specialties
+from analysis.teaching.assignments import exercise_ids_in, lint
+from analysis.teaching.exercises import CORRECT, NOT_YET, UNAVAILABLE, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {
@@ -385,7 +385,7 @@ def test_notebook_exercises_are_tagged_headed_and_registered(topic):
     tagged = nb.cells[first:]  # the Exercises section closes the notebook, every cell of it tagged
     assert tagged[0].cell_type == "markdown" and "Exercises that check themselves" in tagged[0].source
     assert all("exercise" in c.metadata.get("tags", []) for c in tagged)
-    assert tagged[1].cell_type == "code" and tagged[1].source.startswith("from analysis.exercises import check")
+    assert tagged[1].cell_type == "code" and tagged[1].source.startswith("from analysis.teaching.exercises import check")
     # Every answer here is computed from the parameters, so every check passes them on.
     checks = [c.source for c in tagged if c.cell_type == "code" and c.source.startswith("check(")]
     assert len(checks) == len(ids) and all(re.fullmatch(r'check\("[\w.]+", \w+, p\)', s) for s in checks)

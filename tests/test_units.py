@@ -2,8 +2,8 @@ import math
 
 import pytest
 
-from analysis.errors import InputError
-from analysis.units import (HOURS_PER_YEAR, SalaryRange, annual_to_hourly, hourly_to_annual, parse_money,
+from analysis.core.errors import InputError
+from analysis.calc.units import (HOURS_PER_YEAR, SalaryRange, annual_to_hourly, hourly_to_annual, parse_money,
                             parse_salary_range, premium)
 
 

@@ -25,13 +25,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import AnalysisError, InputError, closest
+from analysis.core.errors import AnalysisError, InputError, closest
 
 EXIT_USAGE = 2
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from .build import FORMATS
+    from analysis.build import FORMATS
 
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     for fmt in chosen:
@@ -53,7 +53,7 @@ def _jobs(text: str) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    from .build import default_jobs
+    from analysis.build import default_jobs
 
     parser = argparse.ArgumentParser(
         prog="medcoding", description="Build the medical-coding reports (HTML and PDF) and inspect notebook parameters.")
@@ -100,8 +100,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.assignments
-        from .assignments import main as assignments_main
+    if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.teaching.assignments
+        from analysis.teaching.assignments import main as assignments_main
 
         return assignments_main(argv[1:])
     parser = make_parser()
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _params(args) -> int:
-    from .params import parameters_for
+    from analysis.core.params import parameters_for
 
     declared = parameters_for(args.notebook)
     print(f"Parameters of {declared.notebook} (give them to `medcoding build` as -p NAME=VALUE):")
@@ -132,7 +132,7 @@ def _params(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import NOTEBOOKS_DIR, build
+    from analysis.build import NOTEBOOKS_DIR, build
 
     summary = build(states=args.state, topics=args.topic, assignments=args.parameters, formats=args.format,
                     jobs=args.jobs, force=args.force, out=Path(args.out),

@@ -1,0 +1,48 @@
+// Draws every chart of a medcoding-outlook report, offline, when the page has loaded.
+// Each chart is a <div class="medcoding-chart"> with its Vega-Lite spec beside it as JSON
+// (analysis.present.rendering.chart_html); Vega, Vega-Lite and Vega-Embed are in this page's head.
+// window.medcodingCharts tells a headless browser when every chart is drawn (analysis.export.chromium).
+(function () {
+  "use strict";
+  var state = (window.medcodingCharts = { total: 0, drawn: 0, failed: [], done: false });
+
+  function fail(id, target, error) {
+    state.failed.push(id + ": " + error);
+    console.error("Chart " + id + " could not be drawn: " + error);
+    if (target) {
+      target.textContent = "This chart could not be drawn (" + error + ").";
+      target.className += " medcoding-chart-failed";
+    }
+  }
+
+  function drawAll() {
+    var options = JSON.parse(document.getElementById("medcoding-embed-options").textContent);
+    var specs = document.querySelectorAll("script.medcoding-chart-spec");
+    state.total = specs.length;
+    var jobs = Array.prototype.map.call(specs, function (node) {
+      var id = node.getAttribute("data-chart");
+      var target = document.getElementById(id);
+      return Promise.resolve()
+        .then(function () {
+          if (typeof window.vegaEmbed !== "function") {
+            throw new Error("the Vega library is missing from this page");
+          }
+          return window.vegaEmbed(target, JSON.parse(node.textContent), options);
+        })
+        .then(
+          function () { state.drawn += 1; },
+          function (error) { fail(id, target, error); }
+        );
+    });
+    Promise.all(jobs).then(function () {
+      state.done = true;
+      document.documentElement.setAttribute("data-charts-drawn", String(state.drawn));
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
