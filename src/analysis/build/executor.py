@@ -44,8 +44,9 @@ class LocalExecutor:
     per two kernel workers). One browser for two workers instead of one each keeps a 2-job build under
     2 GB (a Chromium that has printed a few reports holds 0.5-0.8 GB)."""
 
-    def __init__(self, jobs: int, *, log_path: Path, fresh_kernels: bool = False, timeout: float = 600):
-        self.jobs = max(1, int(jobs))
+    def __init__(self, jobs: int, *, log_path: Path, fresh_kernels: bool = False, timeout: float = 600,
+                 build_id: str = "0" * 12):
+        self.jobs, self.build_id = max(1, int(jobs)), build_id
         self.log_path, self.fresh_kernels, self.timeout = Path(log_path), fresh_kernels, timeout
         self.pools: dict = {}
         self.stop_event = None
@@ -79,7 +80,7 @@ class LocalExecutor:
             self.log_reset = True
         role = "kernel" if stage == "execute" else "printer"
         config = dict(role=role, data_dir=str(data_dir()), log=str(self.log_path), fresh_kernels=self.fresh_kernels,
-                      timeout=self.timeout)
+                      timeout=self.timeout, build_id=self.build_id)
         self.pools[stage] = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker.worker_init,
                                                 initargs=(config, self.stop_event))
         return self.pools[stage]

@@ -16,15 +16,18 @@ and what names the output file.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
-from analysis.core.errors import AnalysisError, InputError, closest, lookup
-from analysis.core.paths import NOTEBOOKS_DIR, data_dir
+from analysis.build.files import BuildError
+from analysis.core.errors import InputError, closest, lookup
+from analysis.core.paths import NOTEBOOKS_DIR, data_dir, path_problem
 from analysis.core.params import notebook_topic, parameters_for
 from analysis.core.topics import STATE_TOPIC, TOPICS
 
@@ -33,10 +36,6 @@ FORMATS = ("html", "pdf")
 MAX_DEFAULT_JOBS = 4
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
-
-
-class BuildError(AnalysisError):
-    """The build cannot start (another build is running, a notebook is missing...)."""
 
 
 @dataclasses.dataclass
@@ -53,6 +52,47 @@ class Report:
 
     def output(self, out: Path, fmt: str) -> Path:
         return out / f"{self.id}.{fmt}"
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity, e.g. a container's share), at least 1."""
+    with contextlib.suppress(AttributeError, OSError):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def capped_jobs(jobs: int, log=print) -> int:
+    """``jobs``, at most one per usable CPU (each worker is a kernel busy on one CPU; more only thrash
+    and fill the memory). Says so in one line when it caps."""
+    cap = usable_cpus()
+    if jobs > cap:
+        log(f"--jobs {jobs}: this machine can run {cap} at once, so {cap} worker{'s' if cap != 1 else ''} will be used.",
+            file=sys.stderr)
+        return cap
+    return jobs
+
+
+def check_timeout(value) -> float:
+    """The cell timeout in seconds: a positive, finite number.
+
+    >>> check_timeout("90")
+    90.0
+    >>> check_timeout(-5)
+    Traceback (most recent call last):
+    ...
+    analysis.core.errors.InputError: --timeout=-5: must be a positive number of seconds. Allowed: a number of seconds above 0, e.g. 600.
+    """
+    import math
+
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError("--timeout", value, reason="must be a number of seconds",
+                         allowed="a number of seconds above 0, e.g. 600") from None
+    if not math.isfinite(number) or number <= 0:
+        raise InputError("--timeout", value, reason="must be a positive number of seconds",
+                         allowed="a number of seconds above 0, e.g. 600")
+    return number
 
 
 def default_jobs() -> int:
@@ -168,6 +208,10 @@ def plan(*, states: str | None = None, topics: str | None = None, assignments: l
     is an error.
     """
     notebooks_dir = Path(notebooks_dir)
+    problem = path_problem(notebooks_dir, want="folder")
+    if problem:
+        raise InputError("--notebooks", str(notebooks_dir), reason=problem,
+                         allowed="a folder of notebooks such as the kit's notebooks/ (leave --notebooks out to use it)")
     texts = parse_assignments(assignments)
     everything = states is None and topics is None and not index
     state_nb = notebooks_dir / "state_report.ipynb"
@@ -226,6 +270,7 @@ def _check_names_declared(texts: dict[str, str], selected: list[str]) -> None:
 def _choose_topics(value: str | None, available: dict[str, Path]) -> list[str]:
     if value is None or value.strip().lower() == "all":
         return list(available)
+    _all_alone("--topic", value, "topic names")
     chosen = []
     for item in (v.strip() for v in value.split(",") if v.strip()):
         topic = lookup("--topic", notebook_topic(item), available, allowed=["all", *available], given=item)
@@ -238,6 +283,7 @@ def _choose_states(value: str | None) -> list[str]:
     areas = _areas()
     if value is None or value.strip().lower() == "all":
         return [abbr for abbr, _ in areas]
+    _all_alone("--state", value, "states")
     known = {abbr for abbr, _ in areas}
     chosen = []
     for item in (v.strip() for v in value.split(",") if v.strip()):
@@ -253,23 +299,37 @@ def _choose_states(value: str | None) -> list[str]:
     return chosen
 
 
+def _all_alone(option: str, value: str, what: str) -> None:
+    items = [v.strip().lower() for v in value.split(",") if v.strip()]
+    if "all" in items and len(items) > 1:
+        rest = ",".join(v.strip() for v in value.split(",") if v.strip() and v.strip().lower() != "all")
+        raise InputError(option, value, reason=f"'all' cannot be combined with other {what}: write {option} all for every "
+                         f"one, or list only the ones you want (e.g. {option} {rest[:40] or 'TX'})",
+                         allowed=f"'all', or {what} separated by commas")
+
+
 def _areas() -> list[tuple[str, str]]:
     """The 50 states and DC as (abbreviation, name), alphabetical by name, from ``reference/us_states.csv``.
 
-    Read with the csv module: the same rows as :func:`analysis.data.states.all_states` (a test keeps them
+    Read with the csv module: the same rows as :func:`analysis.states.all_states` (a test keeps them
     equal) without importing pandas, so that planning a build stays fast and light.
     """
     import csv
 
     path = data_dir() / "reference" / "us_states.csv"
     try:
+        if path.stat().st_size > 1_000_000:  # a table of 54 areas is ~2 KB: let the full reader explain
+            raise ValueError(path)
         with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = [r for r in csv.DictReader(handle) if r.get("kind") != "territory"]
-    except OSError:
-        from analysis.data.states import all_states  # gives the kit's own error about the missing file
+        areas = sorted(((r["state_abbr"], r["state"]) for r in rows), key=lambda area: area[1])
+        if not areas or not all(isinstance(a, str) and a and isinstance(n, str) and n for a, n in areas):
+            raise ValueError(path)
+    except (OSError, UnicodeError, csv.Error, KeyError, TypeError, ValueError):
+        from analysis.data.states import all_states  # reads it with its schema: the kit's own error about what is wrong
 
         return [(s.abbr, s.name) for s in all_states()]
-    return sorted(((r["state_abbr"], r["state"]) for r in rows), key=lambda area: area[1])
+    return areas
 
 
 def _notebook_title(path: Path) -> str:

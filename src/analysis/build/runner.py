@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import signal
 import sys
 from pathlib import Path
 
-from analysis.build.files import FAILED_DIR, save_manifest
+from analysis.build.files import FAILED_DIR, MANIFEST_NAME, BuildError, cannot_write, save_manifest
 from analysis.build.stale import Hashes, code_key, environment_fingerprint, notebook_bytes, stale_reason
 from analysis.build.summary import Outcome
 from analysis.core.paths import NOTEBOOKS_DIR
@@ -112,6 +113,9 @@ class Runner:
         except _Interrupted:
             self.interrupted = True
             self.executor.stop()
+        except BuildError:  # a finished report could not be recorded (disk full...): stop, keep what is on disk
+            self.executor.stop()
+            raise
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -153,23 +157,59 @@ class Runner:
     def _record_execution(self, report, job, result):
         if not result.get("ok"):
             return  # the entry (if any) still describes the report on disk, which is kept
-        html = report.output(self.out, "html").stat()
-        self.manifest["reports"][report.id] = dict(
+        temp = Path(result["html_temp"])
+        html = temp.stat()  # os.replace keeps size and mtime: the entry describes the file as it will be
+        entry = dict(
             notebook=code_key(report.notebook) if report.notebook else "(generated)",
             notebook_sha=job["notebook_sha"], params=report.params, environment=self.environment,
             code=result["code"], data=result["data"], title=report.title,
             outputs={"html": {"size": html.st_size, "mtime_ns": html.st_mtime_ns}})
-        save_manifest(self.out, self.manifest)
+        self._commit(report, "html", temp, entry)
         with contextlib.suppress(FileNotFoundError):
             Path(job["failed"]).unlink()
 
     def _record_print(self, report, result):
         entry = self.manifest["reports"].get(report.id)
-        if entry is None or "pdf" not in result.get("written", ()):
+        temp = result.get("pdf_temp")
+        if temp is None:
             return
-        pdf = report.output(self.out, "pdf").stat()
-        entry["outputs"]["pdf"] = {"size": pdf.st_size, "mtime_ns": pdf.st_mtime_ns}
-        save_manifest(self.out, self.manifest)
+        if entry is None or "pdf" not in result.get("written", ()):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            return
+        pdf = Path(temp).stat()
+        entry = {**entry, "outputs": {**entry["outputs"], "pdf": {"size": pdf.st_size, "mtime_ns": pdf.st_mtime_ns}}}
+        self._commit(report, "pdf", Path(temp), entry)
+
+    def _commit(self, report, fmt, temp: Path, entry: dict) -> None:
+        """Record ``entry`` in the manifest, then move the finished file ``temp`` into place.
+
+        If the manifest cannot be written (disk full...), the file is not moved: the report and the
+        manifest on disk both stay as they were, and the build stops with a message.
+        """
+        previous = self.manifest["reports"].get(report.id)
+        self.manifest["reports"][report.id] = entry
+        final = report.output(self.out, fmt)
+        try:
+            save_manifest(self.out, self.manifest)
+        except OSError as error:
+            if previous is None:
+                del self.manifest["reports"][report.id]
+            else:
+                self.manifest["reports"][report.id] = previous
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise BuildError(
+                f"{self.out / MANIFEST_NAME}: {cannot_write(error)}, so the build stopped. {report.id}.{fmt} and the "
+                f"manifest are as they were before this build; reports finished earlier in it are complete. "
+                f"Free some space (or fix the folder) and run the build again.") from None
+        try:
+            os.replace(temp, final)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise BuildError(f"{final}: {cannot_write(error)}, so the build stopped; the earlier {final.name} stays "
+                             "and will be rebuilt by the next build.") from None
 
     def _outcome(self, report, job, executed, printed) -> Outcome:
         """One report's outcome from its execution result and its print result (either may be None)."""

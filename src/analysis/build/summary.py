@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from analysis.build.files import LOG_NAME
+from analysis.build.plan import FORMATS
 
 
 @dataclasses.dataclass
@@ -55,9 +56,24 @@ class Summary:
 
     def text(self) -> str:
         built = [o for o in self.outcomes if o.status == "built"]
-        lines = [f"Built {len(built)} report{'s' if len(built) != 1 else ''}, skipped {self.count('skipped')} up to date, "
-                 f"failed {self.count('failed')}, in {self.seconds:.1f} s"
-                 + (f" ({self.seconds / len(built):.2f} s a report)" if built else "") + f". Output: {self.out}/"]
+        lines = []
+        skipped_pdf = self.pdf_skipped
+        if skipped_pdf and self.pdf_requested_explicitly:
+            # Asked for by name and not done: say that first, and what was written instead.
+            html_only = sum("html" in o.formats for o in skipped_pdf)
+            lines.append(f"FAILED: PDF was asked for with --format but no PDF could be printed for {len(skipped_pdf)} "
+                         f"report{'s' if len(skipped_pdf) != 1 else ''} (no usable Chromium; see below)."
+                         + (f" Only the HTML of {html_only} of them was written." if html_only else " Nothing was written for them."))
+        files = sum(len(o.formats) for o in built)
+        breakdown = ", ".join(f"{sum(fmt in o.formats for o in built)} {fmt.upper()}" for fmt in FORMATS)
+        if skipped_pdf and self.pdf_requested_explicitly:
+            done = f"Wrote {files} file{'s' if files != 1 else ''} ({breakdown}) for {len(built)} report{'s' if len(built) != 1 else ''}"
+        else:
+            done = f"Built {len(built)} report{'s' if len(built) != 1 else ''}"
+            if built and (skipped_pdf or any(o.formats != built[0].formats for o in built)):
+                done += f" ({breakdown})"
+        lines.append(f"{done}, skipped {self.count('skipped')} up to date, failed {self.count('failed')}, in {self.seconds:.1f} s"
+                     + (f" ({self.seconds / len(built):.2f} s a report)" if built else "") + f". Output: {self.out}/")
         if self.interrupted:
             lines.append("The build was interrupted: the reports listed as built are complete; the others are as before.")
         for o in self.outcomes:
@@ -65,7 +81,6 @@ class Summary:
                 lines.append(f"  FAILED {o.id}: {o.reason}")
                 if o.failed_notebook:
                     lines.append(f"         executed notebook kept at {o.failed_notebook}")
-        skipped_pdf = self.pdf_skipped
         if skipped_pdf:
             reasons = sorted({o.pdf_skipped for o in skipped_pdf})
             lines.append(f"PDF not printed for {len(skipped_pdf)} report(s): " + " ".join(reasons))

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from analysis.build import kernel_probe
-from analysis.build.files import write_atomic, temp_path
+from analysis.build.files import temp_path, use_build_id, write_atomic, write_temporary
 from analysis.build.plan import data_date
 from analysis.build.stale import code_key, sha256
 from analysis.core.env import DATA_DIR_ENV, TARGET_ENV
@@ -59,6 +59,9 @@ class _WorkerState:
         self.prints = 0
         self.chromium_problem: str | None = None
         self.temp_files: set = set()
+        # Finished files handed to the main process to move into place: if this worker is stopped
+        # (the main process was interrupted or died), those still not moved are removed too.
+        self.handed_over: set = set()
         self.code: dict[str, str] = {}
         self.thread = None
 
@@ -66,6 +69,7 @@ class _WorkerState:
 def worker_init(config, stop_event):
     """Set up a worker (role "kernel" or "printer"): its own process group, output to the build log, signals."""
     global _W
+    use_build_id(config["build_id"])  # marks this worker's temporary files as the build's
     os.setpgrp()  # Ctrl-C in the terminal reaches the main process only; it stops the workers itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     log = os.open(config["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -118,7 +122,7 @@ def _worker_terminate(signum, frame):
     """SIGTERM from the main process: remove temporary files, stop the kernel and the browser, exit."""
     state = _W
     if state is not None:
-        for path in list(state.temp_files):
+        for path in list(state.temp_files) + list(state.handed_over):
             with contextlib.suppress(OSError):
                 os.unlink(path)
         if state.kernel is not None:
@@ -298,7 +302,11 @@ def _execute_and_export(state, job, result):
     shown = {} if job["kind"] == "index" else None
     html = html_report(executed, title=job["title"], data_date=data_date(titles), sources=sources, parameters=shown)
     result["phases"]["export"] = time.perf_counter() - clock
-    write_atomic(Path(job["html"]), html, registry=state.temp_files)
+    # The main process moves it into place once the manifest records it (a report and its record change together).
+    temp = write_temporary(Path(job["html"]), html, registry=state.temp_files)
+    state.temp_files.discard(temp)
+    state.handed_over.add(temp)
+    result["html_temp"] = str(temp)
     result["written"].append("html")
     result.update(ok=True, code={**state.code, **{code_key(p): d for p, d in deps["code"].items()}}, data=deps["data"])
 
@@ -370,13 +378,14 @@ def _print_pdf(state, job, html_path: Path, result) -> None:
     try:
         state.prints += 1
         printer.print_pdf(html_path, tmp_pdf)
-        os.replace(tmp_pdf, pdf_path)
         result["written"].append("pdf")
+        result["pdf_temp"] = str(tmp_pdf)  # moved into place by the main process, after the manifest records it
+        state.handed_over.add(tmp_pdf)
     except Exception as error:
         result["pdf_error"] = f"PDF not printed: {type(error).__name__}: {_first_line(str(error))}"
-    finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_pdf.unlink()
+    finally:
         state.temp_files.discard(tmp_pdf)
 
 

@@ -23,4 +23,6 @@ def start(notebook: str, namespace: dict) -> types.SimpleNamespace:
     rendering.configure()
     # Show claims and occupation titles in full: a cut-off quote could change its meaning.
     pd.set_option("display.max_colwidth", None)
+    # Text in a styled table comes from data files: shown as text, never read as HTML.
+    pd.set_option("styler.format.escape", "html")
     return check_notebook_parameters(notebook, namespace)
