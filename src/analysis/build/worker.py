@@ -59,9 +59,6 @@ class _WorkerState:
         self.prints = 0
         self.chromium_problem: str | None = None
         self.temp_files: set = set()
-        # Finished files handed to the main process to move into place: if this worker is stopped
-        # (the main process was interrupted or died), those still not moved are removed too.
-        self.handed_over: set = set()
         self.code: dict[str, str] = {}
         self.thread = None
 
@@ -122,7 +119,7 @@ def _worker_terminate(signum, frame):
     """SIGTERM from the main process: remove temporary files, stop the kernel and the browser, exit."""
     state = _W
     if state is not None:
-        for path in list(state.temp_files) + list(state.handed_over):
+        for path in list(state.temp_files):
             with contextlib.suppress(OSError):
                 os.unlink(path)
         if state.kernel is not None:
@@ -303,9 +300,8 @@ def _execute_and_export(state, job, result):
     html = html_report(executed, title=job["title"], data_date=data_date(titles), sources=sources, parameters=shown)
     result["phases"]["export"] = time.perf_counter() - clock
     # The main process moves it into place once the manifest records it (a report and its record change together).
+    # It stays in the registry: if the main process dies before moving it, this worker removes it on its way out.
     temp = write_temporary(Path(job["html"]), html, registry=state.temp_files)
-    state.temp_files.discard(temp)
-    state.handed_over.add(temp)
     result["html_temp"] = str(temp)
     result["written"].append("html")
     result.update(ok=True, code={**state.code, **{code_key(p): d for p, d in deps["code"].items()}}, data=deps["data"])
@@ -379,13 +375,13 @@ def _print_pdf(state, job, html_path: Path, result) -> None:
         state.prints += 1
         printer.print_pdf(html_path, tmp_pdf)
         result["written"].append("pdf")
-        result["pdf_temp"] = str(tmp_pdf)  # moved into place by the main process, after the manifest records it
-        state.handed_over.add(tmp_pdf)
+        # Moved into place by the main process, after the manifest records it; it stays in the registry so that
+        # this worker removes it if the main process dies first.
+        result["pdf_temp"] = str(tmp_pdf)
     except Exception as error:
         result["pdf_error"] = f"PDF not printed: {type(error).__name__}: {_first_line(str(error))}"
         with contextlib.suppress(FileNotFoundError):
             tmp_pdf.unlink()
-    finally:
         state.temp_files.discard(tmp_pdf)
 
 

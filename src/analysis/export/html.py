@@ -138,7 +138,7 @@ def report_parameters(nb) -> list[tuple[str, str, bool]]:
     return [(name, repr(given.get(name, defaults.get(name))), name in given) for name in names]
 
 
-_HEAD_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+_HEAD_PART = re.compile(r"<script([^>]*)>(.*?)</script>|</head>", re.S)
 _HEAD_START = re.compile(r'<head>\s*<meta charset="utf-8"\s*/?>', re.I)
 
 
@@ -160,11 +160,18 @@ def with_content_security_policy(page: str) -> str:
     import base64
     import hashlib
 
-    head_end = page.find("</head>")
-    if head_end < 0:
-        raise ReportError("The report page has no <head>, so its content security policy cannot be set.")
+    # The head's scripts, in order, up to the real </head> (the Vega bundle's own text contains "</head>").
+    scripts = []
+    for match in _HEAD_PART.finditer(page):
+        if match.group(0) == "</head>":
+            break
+        if not match.group(1).strip():  # an executable script (not a JSON data block)
+            scripts.append(match.group(2))
+    else:
+        raise ReportError("The report page has no </head>, so its content security policy cannot be set.")
+    head_end = match.start()
     hashes = ["'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
-              for code in _HEAD_SCRIPT.findall(page[:head_end])]
+              for code in scripts]
     policy = "; ".join([
         "default-src 'none'", f"script-src {' '.join(hashes)} 'unsafe-eval'", "style-src 'unsafe-inline'",
         "img-src data: blob:", "font-src data:", "connect-src 'none'", "media-src 'none'", "object-src 'none'",

@@ -1,7 +1,7 @@
 // Draws every chart of a medcoding-outlook report, offline, when the page has loaded.
 // Each chart is a <div class="medcoding-chart"> with its Vega-Lite spec beside it as JSON
-// (analysis.present.rendering.chart_html); Vega, Vega-Lite and Vega-Embed are in this page's head.
-// window.medcodingCharts tells a headless browser when every chart is drawn (analysis.export.chromium).
+// (analysis.rendering.chart_html); Vega, Vega-Lite and Vega-Embed are in this page's head.
+// window.medcodingCharts tells a headless browser when every chart is drawn (analysis.export).
 (function () {
   "use strict";
   var state = (window.medcodingCharts = { total: 0, drawn: 0, failed: [], done: false });
