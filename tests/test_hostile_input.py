@@ -13,11 +13,10 @@ import json
 import math
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import papermill
 from file_snapshots import snapshot
 
 import analysis.build
@@ -307,9 +306,7 @@ def test_an_explained_error_shows_no_traceback_in_a_notebook():
 @pytest.mark.notebook
 def test_papermill_cli_refuses_nan_with_the_message_not_a_traceback_wall(tmp_path):
     out = tmp_path / "out.ipynb"
-    done = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "02_job_outlook.ipynb"), str(out),
-                           "-p", "growth_override_pct", "nan", "--no-progress-bar"], capture_output=True, text=True,
-                          timeout=300, cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "MEDCODING_TARGET"})
+    done = papermill(ROOT / "notebooks" / "02_job_outlook.ipynb", out, "-p", "growth_override_pct", "nan", cwd=tmp_path)
     assert done.returncode != 0  # papermill's own exit code for a notebook that stopped
     message = "growth_override_pct=nan: must be a finite number (not nan or infinity)"
     assert message in done.stderr

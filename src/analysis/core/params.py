@@ -61,6 +61,14 @@ class Param:
     def allowed(self) -> str:
         return "any value"
 
+    def type_text(self) -> str:
+        """The annotation of this parameter in a notebook's ``parameters`` cell (``papermill --help-notebook`` shows it)."""
+        if isinstance(self.default, list):
+            return "list[str]"
+        if isinstance(self.default, dict):
+            return "dict[str, float]"
+        return type(self.default).__name__
+
     def describe(self) -> str:
         return f"{self.name} (default {self.default!r}): {self.doc} Allowed: {self.allowed()}."
 
@@ -111,6 +119,9 @@ class Number(Param):
         if self.maximum is not None and value > self.maximum:
             raise InputError(self.name, value, allowed=self.allowed(), reason=f"must be at most {self.maximum:g}")
         return int(value) if self.integer else value
+
+    def type_text(self) -> str:
+        return ("int" if self.integer else "float") + (" | None" if self.optional else "")
 
     def from_text(self, text):
         text = str(text).strip()
@@ -168,6 +179,9 @@ class Text(Param):
         except InputError as err:  # re-word with this parameter's name
             raise InputError(self.name, value, allowed=err.allowed if err.allowed else self.allowed(),
                              suggestion=err.suggestion, reason=_reason_of(err)) from None
+
+    def type_text(self) -> str:
+        return "list[str]" if self.multiple else "str | None" if self.optional else "str"
 
     def allowed(self) -> str:
         text = self.allowed_text + (" (a list, or several separated by commas)" if self.multiple else "")
@@ -247,6 +261,31 @@ _CHECKED_MARK = "_medcoding_parameters_checked"
 def parameters_for(notebook: str) -> ParameterSet:
     """The declared ParameterSet of a notebook, by its topic id or file name (``PARAMETERS`` of its topic module)."""
     return topic_module(notebook).PARAMETERS
+
+
+def parameters_cell_values(source: str) -> dict:
+    """The values a ``parameters`` cell assigns (``name = value`` or ``name: type = value``), by name.
+
+    A value that is not a plain literal is kept as its source text.
+
+    >>> parameters_cell_values("state: str = 'CA'  # a state\\nyear: int = 2024\\nrate = 0.5")
+    {'state': 'CA', 'year': 2024, 'rate': 0.5}
+    """
+    import ast
+
+    values: dict = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = node.targets[0]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            target = node.target
+        else:
+            continue
+        try:
+            values[target.id] = ast.literal_eval(node.value)
+        except ValueError:
+            values[target.id] = ast.unparse(node.value)
+    return values
 
 
 def check_notebook_parameters(notebook: str, namespace: dict) -> types.SimpleNamespace:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import fnmatch
-import os
 from functools import lru_cache
 from pathlib import Path
 

@@ -16,7 +16,6 @@ kernel, and the HTML would lose its tooltips.
 """
 from __future__ import annotations
 
-import ast
 import functools
 import html as html_lib
 import json
@@ -28,6 +27,7 @@ import nbformat
 
 from analysis.export.errors import ReportError
 from analysis.export.preprocessors import DROPPED_TAGS, PARAMETER_TAGS, ChartEmbedPreprocessor, StableIdsPreprocessor
+from analysis.core.params import parameters_cell_values
 from analysis.present import rendering
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -127,12 +127,7 @@ def report_parameters(nb) -> list[tuple[str, str, bool]]:
     defaults: dict[str, object] = {}
     for cell in nb.cells:
         if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            for node in ast.parse(cell.source).body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    try:
-                        defaults[node.targets[0].id] = ast.literal_eval(node.value)
-                    except ValueError:
-                        defaults[node.targets[0].id] = ast.unparse(node.value)
+            defaults.update(parameters_cell_values(cell.source))
     given = dict(nb.metadata.get("papermill", {}).get("parameters", {}) or {})
     names = list(defaults) + [name for name in given if name not in defaults]
     return [(name, repr(given.get(name, defaults.get(name))), name in given) for name in names]

@@ -30,7 +30,7 @@ import pandas as pd
 
 from analysis.data.article import article_text, load_career_path, load_certification_premium, load_certification_status
 from analysis.calc.claims import _survey_source
-from analysis.core.errors import InputError, closest, lookup
+from analysis.core.errors import InputError, lookup
 from analysis.data.evidence import load_certification_surveys, national_fact
 from analysis.teaching.exercises import computed, hint
 from analysis.present.markdown import Markdown

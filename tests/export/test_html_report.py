@@ -1,4 +1,4 @@
-"""The output-target switch and the offline HTML report (no browser needed; see test_export_browser)."""
+"""The offline HTML report (no browser needed; the browser tests are in test_chromium.py)."""
 
 import copy
 import html.parser
@@ -7,79 +7,16 @@ import re
 
 import altair as alt
 import nbformat
-import pandas as pd
 import pytest
+from conftest import small_chart
 from fixtures.three_charts_run import executed_three_charts
 
 from analysis.present import rendering
-from analysis.core.errors import InputError
 from analysis.export.chromium import ChromiumMissing, ChromiumPrinter, find_chromium
 from analysis.export.errors import ReportError
 from analysis.export.html import html_report, vega_bundle
 
 REPORT = dict(title="Fixture report: CA", data_date="May 2024 (fixture)", sources=["Made-up fixture data <not real>"])
-
-
-def _chart(title="Fixture wages"):
-    frame = pd.DataFrame({"state": ["TX", "CA"], "wage": [21.5, 27.25]})
-    return alt.Chart(frame, title=title).mark_bar().encode(x="state:N", y=alt.Y("wage:Q", title="Wage"), tooltip=["wage"])
-
-
-@pytest.fixture
-def target_env(monkeypatch):
-    def use(value):
-        if value is None:
-            monkeypatch.delenv(rendering.TARGET_ENV, raising=False)
-        else:
-            monkeypatch.setenv(rendering.TARGET_ENV, value)
-        return rendering.configure()
-
-    yield use
-    monkeypatch.delenv(rendering.TARGET_ENV, raising=False)
-    rendering.configure()
-
-
-# ------------------------------------------------------------------------------ the switch
-
-
-@pytest.mark.parametrize("value, expected", [(None, "lab"), ("", "lab"), ("LAB", "lab"), (" html ", "html"), ("pdf", "pdf")])
-def test_target_reads_the_environment(target_env, value, expected):
-    assert target_env(value) == expected
-
-
-def test_unknown_target_is_refused_with_a_suggestion(monkeypatch):
-    monkeypatch.setenv(rendering.TARGET_ENV, "htlm")
-    with pytest.raises(InputError) as info:
-        rendering.configure()
-    assert info.value.suggestion == "html" and "lab, html, pdf" in str(info.value)
-
-
-def test_lab_target_sends_a_mimetype_jupyterlab_4_renders(target_env):
-    target_env("lab")
-    data, metadata = _chart()._repr_mimebundle_()
-    # altair 6.3's own "mimetype" renderer says application/vnd.vegalite.v6.json, which JupyterLab 4.6
-    # shows as text; the v5 mimetype is the one its bundled Vega-Lite draws.
-    assert set(data) == {"application/vnd.vegalite.v5+json", "text/plain"}
-    spec = data["application/vnd.vegalite.v5+json"]
-    assert spec["encoding"]["tooltip"] == [{"field": "wage", "type": "quantitative"}]
-    assert metadata["application/vnd.vegalite.v5+json"]["embed_options"]["actions"]["editor"] is False
-    assert "Fixture wages" in data["text/plain"]
-    # A notebook holding this output is valid nbformat (a dict under a +json mimetype).
-    nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
-        nbformat.v4.new_output("display_data", data=data, metadata=metadata)])]))
-
-
-@pytest.mark.parametrize("target", ["html", "pdf"])
-def test_report_targets_send_small_embed_code_without_any_library(target_env, target):
-    target_env(target)
-    data = _chart()._repr_mimebundle_()
-    data = data[0] if isinstance(data, tuple) else data
-    html = data["text/html"]
-    spec = rendering.specs_in_html(html)[0]
-    assert spec["title"] == "Fixture wages"
-    overhead = len(html) - len(json.dumps(spec, separators=(",", ":")))
-    assert overhead < 250, html
-    assert "<script src" not in html and "cdn" not in html and "require" not in html
 
 
 # ------------------------------------------------------------------------------ HTML report
@@ -196,7 +133,7 @@ def test_lab_target_notebook_gives_the_same_report(executed_html_target):
 def test_chart_from_altairs_default_renderer_is_refused_with_a_way_out():
     alt.renderers.enable("default")
     try:
-        bundle = _chart()._repr_mimebundle_()
+        bundle = small_chart()._repr_mimebundle_()
     finally:
         rendering.configure()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[

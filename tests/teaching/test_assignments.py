@@ -11,6 +11,7 @@ from pathlib import Path
 import altair as alt
 import nbformat
 import pytest
+from conftest import papermill
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis.teaching import assignments
@@ -18,7 +19,7 @@ from analysis.teaching.assignments import AssignmentError, build, lint, split_co
 from analysis.data.evidence import load_state_wages, national_fact
 from analysis.teaching.exercises import ANSWERS_ENV, STRICT_ENV, hint, save_answer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 FIXTURE = ROOT / "tests" / "fixtures" / "exercise_demo.ipynb"
 
@@ -232,8 +233,7 @@ def test_every_notebook_passes_lint():
 
 
 def run(source: Path, output: Path, *args, env=None) -> nbformat.NotebookNode:
-    command = [sys.executable, "-m", "papermill", str(source), str(output), "--cwd", str(output.parent), *args]
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
+    result = papermill(source, output, "--cwd", str(output.parent), *args, extra_env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     return nbformat.read(output, as_version=4)
 

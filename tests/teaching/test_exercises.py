@@ -1,10 +1,7 @@
 """Self-checking exercises: hashed answers, tolerances, hints, charts, computed answers, and the kit's own notebooks."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,6 +10,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import papermill
 
 from analysis.teaching import exercises
 from analysis.data.evidence import load_state_wages, national_fact
@@ -22,7 +20,7 @@ from analysis.teaching.exercises import (
 )
 from analysis.calc.units import hourly_to_annual
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 
 MEDIAN_2023 = int(national_fact("May 2023", "annual_median").value)  # 48780, the article's national median
@@ -347,8 +345,7 @@ def test_start_here_answers_match_their_data():
 
 
 def run_notebook(source: Path, output: Path, *args: str, env: dict | None = None) -> nbformat.NotebookNode:
-    command = [sys.executable, "-m", "papermill", str(source), str(output), "--cwd", str(output.parent), *args]
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
+    result = papermill(source, output, "--cwd", str(output.parent), *args, extra_env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     return nbformat.read(output, as_version=4)
 

@@ -19,7 +19,7 @@ from analysis.data.tables import data_dir
 from analysis.core.errors import DataFileError
 from analysis.data.states import lookup_state
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "medical-coding-salary-outlook-2026.txt"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "medical-coding-salary-outlook-2026.txt"
 
 EXPECTED_ROWS = {
     "national_overview": 7,

@@ -8,7 +8,7 @@ import altair as alt
 import nbformat
 import pandas as pd
 import pytest
-from notebook_support import run_strict, shows
+from conftest import run_strict, shows
 
 from analysis.topics import job_outlook as outlook
 
@@ -18,7 +18,7 @@ from analysis.data.evidence import load_state_percentiles_2023, load_state_wages
 from analysis.teaching.exercises import CORRECT, NOT_YET, UNAVAILABLE, evaluate
 from analysis.calc.units import annual_to_hourly
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SALARY_NB = ROOT / "notebooks" / "01_salary_by_state.ipynb"
 OUTLOOK_NB = ROOT / "notebooks" / "02_job_outlook.ipynb"
 

@@ -6,12 +6,11 @@ Each notebook run is its own test (one papermill call each), so pytest-xdist can
 
 from __future__ import annotations
 
-import ast
 
 import nbformat
 import pytest
-from notebook_support import KERNELSPEC, ROOT, failed_at_start, output_text, run_papermill
-from notebook_support import executed_ok as _executed_ok
+from conftest import ROOT, failed_at_start, output_text, run_papermill
+from conftest import executed_ok as _executed_ok
 
 from analysis.topics import certification_premium as certification
 
@@ -32,32 +31,6 @@ def is_chart_cell(cell) -> bool:
 
 
 # --------------------------------------------------------------------------- stored notebooks
-
-
-@pytest.mark.parametrize("key", NOTEBOOKS)
-def test_stored_without_outputs_and_with_the_project_kernel(key):
-    nb = nbformat.read(NOTEBOOKS[key][0], as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata.kernelspec == KERNELSPEC
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
-
-
-@pytest.mark.parametrize("key", NOTEBOOKS)
-def test_parameters_cell_follows_the_intro_and_equals_the_declared_defaults(key):
-    path, module = NOTEBOOKS[key]
-    nb = nbformat.read(path, as_version=4)
-    assert nb.cells[0].cell_type == "markdown" and "**Learning objectives**" in nb.cells[0].source
-    cell = nb.cells[1]
-    assert cell.metadata.get("tags") == ["parameters"]
-    assigned = {}
-    for statement in ast.parse(cell.source).body:
-        assert isinstance(statement, ast.Assign), "the parameters cell holds plain assignments only"
-        assigned[statement.targets[0].id] = ast.literal_eval(statement.value)
-    assert assigned == module.PARAMETERS.defaults()
-    assert all("#" in line for line in cell.source.splitlines()), "every parameter has a comment"
-    assert f'start("{module.PARAMETERS.notebook}", globals())' in nb.cells[2].source
 
 
 @pytest.mark.parametrize("key", NOTEBOOKS)

@@ -18,6 +18,7 @@ import urllib.request
 
 import nbformat
 import pytest
+from conftest import KERNELSPEC
 from fixtures.three_charts_run import executed_three_charts
 
 from analysis.present import rendering
@@ -189,7 +190,7 @@ def test_lab_target_charts_draw_in_jupyterlab_offline(browser, tmp_path, monkeyp
         data, metadata = chart.encode(x="state:N", y=alt.Y("wage:Q", title="Lab wage axis"), tooltip=["wage"])._repr_mimebundle_()
         cells.append(nbformat.v4.new_code_cell("chart", outputs=[nbformat.v4.new_output("display_data", data=data, metadata=metadata)]))
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)", "language": "python"}
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nbformat.write(nb, tmp_path / "lab.ipynb")
 
     port, token = _free_port(), "medcoding-test"

@@ -1,4 +1,6 @@
-"""Shared by the notebook tests: run a notebook with the plain papermill CLI, read what it showed."""
+"""Shared by the tests: the project's kernelspec, the one papermill runner, and readers of what a notebook showed.
+
+(Test modules import these helpers with ``from conftest import ...``.)"""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNELSPEC = {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)", "language": "python"}
@@ -22,13 +25,18 @@ def cli_args(params: dict) -> list[str]:
     return args
 
 
+def papermill(notebook: Path, out: Path, *args: str, extra_env: dict | None = None, cwd=None, timeout: float = 300):
+    """The tests' one way to run a notebook: the plain ``papermill`` CLI, as a student runs it (JupyterLab
+    target: ``MEDCODING_TARGET`` unset), with ``extra_env`` added to the environment."""
+    env = {k: v for k, v in os.environ.items() if k != "MEDCODING_TARGET"} | dict(extra_env or {})
+    return subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar", *args],
+                          capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd)
+
+
 def run_papermill(notebook: Path, tmp_path: Path, params: dict):
-    """One plain ``papermill`` CLI run in the JupyterLab target, as a student runs it; (result, output path)."""
+    """One run with ``params`` typed as on a command line; (result, output path)."""
     out = tmp_path / "out.ipynb"
-    env = {k: v for k, v in os.environ.items() if k != "MEDCODING_TARGET"}
-    result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar",
-                             *cli_args(params)], capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
-    return result, out
+    return papermill(notebook, out, *cli_args(params), cwd=tmp_path), out
 
 
 def output_text(nb) -> str:
@@ -67,9 +75,7 @@ def run_strict(notebook: Path, tmp_path: Path, *args: str) -> list[str]:
     from analysis.teaching.exercises import STRICT_ENV
 
     out = tmp_path / notebook.name
-    result = subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(out), "--no-progress-bar",
-                             "--cwd", str(tmp_path), *args], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, STRICT_ENV: "strict"})
+    result = papermill(notebook, out, "--cwd", str(tmp_path), *args, extra_env={STRICT_ENV: "strict"})
     assert result.returncode == 0, result.stderr[-3000:]
     nb = nbformat.read(out, as_version=4)
     return ["\n".join(str(o.get("data", {}).get("text/plain", "")) for o in c.outputs)
@@ -90,3 +96,32 @@ def shows(message: str, value) -> list[str]:
     """The renderings of ``value`` that stand as a number of their own in ``message`` ("7" is not found in "2,070")."""
     return [text for text in renderings(value)
             if re.search(rf"(?<![\w.,]){re.escape(text)}(?![\w]|[.,]\d)", message)]
+
+
+# ---------------------------------------------------------------------------------------------- charts
+
+
+def small_chart(title="Fixture wages"):
+    """A two-bar altair chart with a tooltip, for tests of what a chart becomes."""
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame({"state": ["TX", "CA"], "wage": [21.5, 27.25]})
+    return alt.Chart(frame, title=title).mark_bar().encode(x="state:N", y=alt.Y("wage:Q", title="Wage"), tooltip=["wage"])
+
+
+@pytest.fixture
+def target_env(monkeypatch):
+    """``target_env("html")`` sets MEDCODING_TARGET and configures the renderer; undone after the test."""
+    from analysis.present import rendering
+
+    def use(value):
+        if value is None:
+            monkeypatch.delenv(rendering.TARGET_ENV, raising=False)
+        else:
+            monkeypatch.setenv(rendering.TARGET_ENV, value)
+        return rendering.configure()
+
+    yield use
+    monkeypatch.delenv(rendering.TARGET_ENV, raising=False)
+    rendering.configure()

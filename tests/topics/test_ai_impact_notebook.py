@@ -6,21 +6,20 @@ Each papermill run is its own test (one CLI call), so pytest-xdist can spread th
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from conftest import KERNELSPEC, papermill
+
 from analysis.topics import ai_impact as ai
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "05_ai_impact.ipynb"
-KERNEL = "medcoding-outlook"
 
 
 @pytest.fixture(scope="module")
@@ -39,29 +38,6 @@ def _text_of(cell, mimes=("text/markdown", "text/html")) -> str:
 
 
 # --------------------------------------------------------------------------- the stored notebook
-
-
-def test_stored_without_outputs(stored):
-    for cell in stored.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None
-
-
-def test_kernelspec(stored):
-    assert stored.metadata.kernelspec == {"name": KERNEL, "display_name": "Python (medcoding-outlook)", "language": "python"}
-
-
-def test_layout_objectives_then_parameters_then_start(stored):
-    assert stored.cells[0].cell_type == "markdown" and "**Learning objectives**" in stored.cells[0].source
-    assert stored.cells[1] is _parameters_cell(stored)
-    assert 'p = start("ai_impact", globals())' in stored.cells[2].source
-
-
-def test_parameters_cell_equals_declared_defaults(stored):
-    tree = ast.parse(_parameters_cell(stored).source)
-    values = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body}
-    assert all(isinstance(node, ast.Assign) for node in tree.body)
-    assert values == ai.PARAMETERS.defaults()
 
 
 def test_every_chart_is_followed_by_a_try_changing_prompt(stored):
@@ -85,10 +61,7 @@ def test_no_logic_in_the_notebook(stored):
 
 def _papermill(tmp_path, *args) -> tuple[subprocess.CompletedProcess, Path]:
     out = tmp_path / "out.ipynb"
-    result = subprocess.run(
-        [sys.executable, "-m", "papermill", str(NOTEBOOK), str(out), "-k", KERNEL, "--cwd", str(tmp_path), *args],
-        capture_output=True, text=True, cwd=tmp_path, timeout=600,
-    )
+    result = papermill(NOTEBOOK, out, "-k", KERNELSPEC["name"], "--cwd", str(tmp_path), *args, cwd=tmp_path, timeout=600)
     return result, out
 
 

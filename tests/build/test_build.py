@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import papermill
 from file_snapshots import snapshot
 
 from analysis import build as builder
@@ -403,23 +404,9 @@ def test_index_links_every_report_from_the_map(built, tmp_path):
 STATE_NOTEBOOK = NOTEBOOKS_DIR / "state_report.ipynb"
 
 
-def test_state_report_is_stored_clean_with_its_declared_defaults():
-    import ast
-
-    from analysis.topics.state_report import PARAMETERS
-
+def test_state_report_charts_are_followed_by_a_prompt():
+    """(Stored clean, kernel, parameters and start cell: tests/test_notebooks.py, for every notebook.)"""
     nb = nbformat.read(STATE_NOTEBOOK, as_version=4)
-    nbformat.validate(nb)
-    assert nb.metadata.kernelspec == {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)",
-                                      "language": "python"}
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(c.execution_count is None and c.outputs == [] for c in code)
-    assert "Learning objectives" in nb.cells[0].source
-    parameters = code[0]
-    assert parameters.metadata.tags == ["parameters"]
-    assigned = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(parameters.source).body}
-    assert assigned == PARAMETERS.defaults()
-    assert 'start("state_report", globals())' in code[1].source
     # Every chart is followed by an italic "Try changing ..." prompt.
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and ("chart(" in cell.source or "tile_map(" in cell.source):
@@ -430,9 +417,7 @@ def test_state_report_is_stored_clean_with_its_declared_defaults():
 def _papermill(tmp_path, params: dict):
     out = tmp_path / "out.ipynb"
     args = [a for name, value in params.items() for a in ("-p", name, str(value))]
-    env = {k: v for k, v in os.environ.items() if k != "MEDCODING_TARGET"}  # as a student runs it
-    done = subprocess.run([sys.executable, "-m", "papermill", str(STATE_NOTEBOOK), str(out), "--no-progress-bar", *args],
-                          capture_output=True, text=True, timeout=300, env=env)
+    done = papermill(STATE_NOTEBOOK, out, *args)  # as a student runs it
     assert done.returncode == 0, done.stderr[-3000:]
     nb = nbformat.read(out, as_version=4)
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]

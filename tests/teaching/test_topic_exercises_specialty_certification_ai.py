@@ -13,7 +13,7 @@ import altair as alt
 import nbformat
 import pandas as pd
 import pytest
-from notebook_support import run_strict, shows
+from conftest import run_strict, shows
 
 from analysis.topics import ai_impact as ai
 from analysis.topics import certification_premium as cert
@@ -22,7 +22,7 @@ from analysis.data.article import load_specialties
 from analysis.teaching.assignments import exercise_ids_in, lint
 from analysis.teaching.exercises import CORRECT, NOT_YET, UNAVAILABLE, evaluate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = {
     "specialty": ROOT / "notebooks" / "03_specialty.ipynb",
     "certification_premium": ROOT / "notebooks" / "04_certification_premium.ipynb",
