@@ -367,15 +367,15 @@ def _survey_rows(*measures: str, label: str) -> list[Evidence]:
     found = []
     for r in rows.itertuples():
         printed = "" if r.value_text.strip() == f"{r.value:g}" else f" ({r.value_text})"
-        found.append(Evidence(f"{r.survey}: {label}{printed}", float(r.value), SURVEYS_FILE, _survey_source(surveys, r.Index)))
+        found.append(Evidence(f"{r.survey}: {label}{printed}", float(r.value), SURVEYS_FILE, survey_source(surveys, r.Index)))
     return found
 
 
-def _survey_source(surveys: pd.DataFrame, index) -> str:
+def survey_source(surveys: pd.DataFrame, index) -> str:
     """A row's source; the file writes "same ..." for "the source of this survey's first row", so spell it out.
 
     >>> s = evidence.load_certification_surveys()
-    >>> _survey_source(s, 3)
+    >>> survey_source(s, 3)
     "https://worldpopulationreview.com/state-rankings/medical-billing-and-coding-salary-by-state (text: 'almost eighteen percent higher')"
     """
     row = surveys.loc[index]
@@ -403,7 +403,7 @@ def _survey_premiums(percent: bool) -> list[Evidence]:
         found.append(Evidence(f"{name}: certified minus non-certified average ({'percent' if percent else 'USD'}, derived)",
                               p.percent if percent else p.absolute, SURVEYS_FILE,
                               f"derived from its certified ({certified:,.0f}) and non-certified ({plain:,.0f}) averages; "
-                              f"{_survey_source(surveys, group.index[0])}"))
+                              f"{survey_source(surveys, group.index[0])}"))
     return found
 
 

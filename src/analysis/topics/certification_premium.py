@@ -29,13 +29,14 @@ import altair as alt
 import pandas as pd
 
 from analysis.data.article import article_text, load_career_path, load_certification_premium, load_certification_status
-from analysis.calc.claims import _survey_source
+from analysis.calc.claims import survey_source
 from analysis.core.errors import InputError, lookup
 from analysis.data.evidence import load_certification_surveys, national_fact
 from analysis.teaching.exercises import computed, hint
 from analysis.present.markdown import Markdown
 from analysis.core.params import Number, ParameterSet, Text
-from analysis.topics.salary_by_state import _money, _signed_money, table_view  # noqa: F401  (table_view re-exported for the notebook)
+from analysis.present.formats import money, signed_money
+from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
 from analysis.calc.units import premium
 
 # --------------------------------------------------------------------------- credentials
@@ -294,7 +295,7 @@ def premium_sources() -> pd.DataFrame:
                          stated_pct_high=float(stated.value.iloc[0]) if len(stated) else None,
                          stated_text=f"'{stated.value_text.iloc[0]}' percent" if len(stated) else "(no percent in data/ as a figure)",
                          without_usd=without, with_usd=certified,
-                         source_detail=_joined_sources(_survey_source(surveys, i) for i in used.index)))
+                         source_detail=_joined_sources(survey_source(surveys, i) for i in used.index)))
     frame = pd.DataFrame(rows)
     for column in ("without_usd", "with_usd"):
         frame[column] = frame[column].astype("Float64")
@@ -337,7 +338,7 @@ def sources_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
         derived=[None if pd.isna(v) else float(v) for v in table.premium_pct_derived],
         stated_label=[_pct_text(lo, hi) for lo, hi in zip(table.stated_pct_low, table.stated_pct_high)],
         derived_label=[("not available (no pair of averages)" if pd.isna(v) else f"{v:.1f}%") for v in table.premium_pct_derived],
-        pair_label=[("not available" if pd.isna(a) else f"{_money(b)} vs {_money(a)}") for a, b in zip(table.without_usd, table.with_usd)],
+        pair_label=[("not available" if pd.isna(a) else f"{money(b)} vs {money(a)}") for a, b in zip(table.without_usd, table.with_usd)],
     )[["label", "kind", "chosen", "stated_low", "stated_high", "derived", "stated_label", "derived_label", "pair_label", "source_detail"]]
     tooltip = [alt.Tooltip("label:N", title="Source"), alt.Tooltip("stated_label:N", title="Stated premium"),
                alt.Tooltip("derived_label:N", title="Premium from its averages (derived)"),
@@ -537,7 +538,7 @@ def money_view(frame: pd.DataFrame):
     True
     """
     styler = table_view(frame)
-    signed = {c: _signed_money for c in frame.columns if "usd" in str(c) and pd.api.types.is_numeric_dtype(frame[c])
+    signed = {c: signed_money for c in frame.columns if "usd" in str(c) and pd.api.types.is_numeric_dtype(frame[c])
               and bool((frame[c].astype("Float64") < 0).any())}
     if "payback_years_derived" in frame.columns:
         signed["payback_years_derived"] = lambda v: "never" if v is None or pd.isna(v) else f"{v:.2f} years"
@@ -613,13 +614,13 @@ def value_summary(basis: PremiumBasis, costs: Costs, rate: float, years: int) ->
     payback = payback_years(costs.upfront_usd, net)
     pv = present_value(net, rate, years, costs.upfront_usd)
     floor = " at least" if basis.with_is_floor else ""
-    lines = [f"Premium,{floor} {_money(basis.premium_usd_derived)} a year = {_money(basis.with_usd)} ({basis.with_what}) - "
-             f"{_money(basis.without_usd)} (non-certified), {basis.premium_pct_derived:.1f}% (derived from {basis.source_label}).",
-             f"Net of membership ({_money(costs.membership_cost_usd)} a year, assumption): {_signed_money(net)} a year (derived).",
+    lines = [f"Premium,{floor} {money(basis.premium_usd_derived)} a year = {money(basis.with_usd)} ({basis.with_what}) - "
+             f"{money(basis.without_usd)} (non-certified), {basis.premium_pct_derived:.1f}% (derived from {basis.source_label}).",
+             f"Net of membership ({money(costs.membership_cost_usd)} a year, assumption): {signed_money(net)} a year (derived).",
              ("Payback: never: the yearly net gain is not positive (derived)." if payback is None else
-              f"Payback of the upfront cost ({_money(costs.upfront_usd)}): {payback:.2f} years, about {payback * 12:.1f} "
+              f"Payback of the upfront cost ({money(costs.upfront_usd)}): {payback:.2f} years, about {payback * 12:.1f} "
               f"months (derived, undiscounted)."),
-             f"Present value over {years} years at {rate:.1%} a year: {_signed_money(round(pv, 2))} (derived; "
+             f"Present value over {years} years at {rate:.1%} a year: {signed_money(round(pv, 2))} (derived; "
              f"formula in `certification.present_value`)."]
     if basis.note:
         lines.append(f"Note: {basis.note}")
@@ -655,8 +656,8 @@ def pv_chart(table: pd.DataFrame, chosen: str, years: int, rate: float) -> alt.C
     """
     data = table.assign(
         chosen=table.source_key == chosen, pv=table.present_value_usd_derived.astype(float),
-        pv_text=table.present_value_usd_derived.map(lambda v: _signed_money(round(v, 2))),
-        premium_text=[f"{_money(p)} a year ({q:.1f}%)" for p, q in zip(table.premium_usd_derived, table.premium_pct_derived)],
+        pv_text=table.present_value_usd_derived.map(lambda v: signed_money(round(v, 2))),
+        premium_text=[f"{money(p)} a year ({q:.1f}%)" for p, q in zip(table.premium_usd_derived, table.premium_pct_derived)],
         payback_text=table.payback_years_derived.map(lambda v: "never" if pd.isna(v) else f"{v:.2f} years"),
     )[["source", "chosen", "pv", "pv_text", "premium_text", "payback_text"]]
     base = alt.Chart(data).encode(
@@ -738,7 +739,7 @@ def earnings_path_chart(path: pd.DataFrame, basis: PremiumBasis) -> alt.Chart:
     long["scenario"] = long.scenario.map(names)
     long = long.dropna(subset=["usd"])
     long["usd"] = long.usd.astype(float)
-    long["usd_text"] = long.usd.map(lambda v: _money(round(v, 2)))
+    long["usd_text"] = long.usd.map(lambda v: money(round(v, 2)))
     return alt.Chart(long).mark_line(point=True).encode(
         x=alt.X("years_of_experience:Q", title="Years of experience", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("usd:Q", title="Annual pay (USD)", axis=alt.Axis(format="$,d")),

@@ -28,7 +28,7 @@ from analysis.data.evidence import NATIONAL_FACTS_FILE, load_state_wages, nation
 from analysis.teaching.exercises import computed, hint
 from analysis.present.markdown import Markdown
 from analysis.core.params import Choice, Number, ParameterSet
-from analysis.topics.salary_by_state import table_view  # noqa: F401  (re-exported: the notebook shows tables with it)
+from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
 
 PROJECTIONS_2020_30_FILE = "evidence/gpts-are-gpts/occupations_projections_processed.csv"
 ROUND_KEYS = ("2024-34", "2025-35", "article")

@@ -22,12 +22,13 @@ import pandas as pd
 from analysis.data.article import load_remote_advantages, load_remote_work_models, load_state_salaries
 from analysis.data.evidence import PERCENTILES_2023_FILE, STATE_WAGE_FILES, load_national_facts, load_state_wages, state_wage_measure
 from analysis.teaching.exercises import computed, hint
+from analysis.present.formats import NOT_AVAILABLE, count, missing, money, rank_text, signed_money
 from analysis.present.markdown import Markdown
+from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
 from analysis.core.params import Choice, ParameterSet, Text
 from analysis.data.states import ALLOWED_FORMS, State, lookup_state, states_table
 from analysis.calc.units import HOURS_PER_YEAR
 
-NOT_AVAILABLE = "not available"
 
 PARAMETERS = ParameterSet(
     "salary_by_state",
@@ -143,7 +144,7 @@ def headline(state: State, year: int, measure: str) -> Markdown:
     """
     comparison = wage_comparison(state, [], year, measure).set_index("role")
     own = comparison.loc["chosen state"]
-    lines = [f"**{state.name}**, May {year}, {measure} annual wage: **{_money(own.wage_usd)}** (BLS OEWS)."]
+    lines = [f"**{state.name}**, May {year}, {measure} annual wage: **{money(own.wage_usd)}** (BLS OEWS)."]
     if pd.isna(own.wage_usd):
         lines.append(f"The May {year} {measure} for {state.name} is {NOT_AVAILABLE}: "
                      f"{_gap_reason(year, measure)} Try `measure = \"mean\"` or `year = 2024`.")
@@ -152,14 +153,14 @@ def headline(state: State, year: int, measure: str) -> Markdown:
         lines.append(f"No national May {year} {measure} is in `data/evidence/bls_national_facts_29-2072.csv`, "
                      f"so there is no national comparison (none is invented).")
     else:
-        lines.append(f"National {measure}, May {year}: {_money(national.value)} ({national.source_quality}).")
+        lines.append(f"National {measure}, May {year}: {money(national.value)} ({national.source_quality}).")
         if not pd.isna(own.wage_usd):
-            lines.append(f"Difference from the national figure: {_signed_money(own.difference_from_national_usd_derived)} (derived).")
+            lines.append(f"Difference from the national figure: {signed_money(own.difference_from_national_usd_derived)} (derived).")
     if not pd.isna(own.rank_derived):
         lines.append(f"Rank: {int(own.rank_derived)} of {int(own.areas_ranked)} areas with a figure "
                      f"(1 = highest; derived).")
     employment = load_state_wages(2024).set_index("state_abbr").employment.get(state.abbr)
-    lines.append(f"Employment, May 2024: {_count(employment)} (BLS OEWS).")
+    lines.append(f"Employment, May 2024: {count(employment)} (BLS OEWS).")
     return Markdown("  \n".join(lines))
 
 
@@ -204,11 +205,11 @@ def snapshot_caveat(state: State) -> Markdown:
     """
     m23 = load_state_wages(2023).set_index("state_abbr").annual_mean_usd
     m24 = load_state_wages(2024).set_index("state_abbr").annual_mean_usd
-    examples = "; ".join(f"{lookup_state(a).name}'s mean was {_money(m23[a])} in May 2023 and {_money(m24[a])} in May 2024"
+    examples = "; ".join(f"{lookup_state(a).name}'s mean was {money(m23[a])} in May 2023 and {money(m24[a])} in May 2024"
                          for a in ("NV", "NJ"))
     text = (f"**Two snapshots, not a trend.** BLS OEWS estimates are not designed for year-to-year comparison, "
             f"and some states move a lot between surveys: {examples}. {state.name}'s mean: "
-            f"{_money(m23[state.abbr])} (May 2023), {_money(m24[state.abbr])} (May 2024). "
+            f"{money(m23[state.abbr])} (May 2023), {money(m24[state.abbr])} (May 2024). "
             f"Read them as two dated estimates, not as a raise or a cut.")
     return Markdown(text)
 
@@ -346,9 +347,9 @@ def comparison_chart(comparison: pd.DataFrame) -> alt.Chart:
     """
     year, measure = comparison.attrs["year"], comparison.attrs["measure"]
     data = comparison.assign(
-        wage_text=comparison.wage_usd.map(_money),
-        rank_text=[_rank_text(r, n) for r, n in zip(comparison.rank_derived, comparison.areas_ranked)],
-        difference_text=comparison.difference_from_national_usd_derived.map(_signed_money),
+        wage_text=comparison.wage_usd.map(money),
+        rank_text=[rank_text(r, n) for r, n in zip(comparison.rank_derived, comparison.areas_ranked)],
+        difference_text=comparison.difference_from_national_usd_derived.map(signed_money),
         bar_usd=comparison.wage_usd.astype("Float64").fillna(0).astype(float),
         source=comparison.source.map(_plain),
     )[["area", "role", "bar_usd", "wage_text", "rank_text", "difference_text", "source"]]
@@ -395,8 +396,8 @@ def wage_tile_map(state: State, year: int, measure: str, compare_with: list[Stat
         "state": frame.state, "state_abbr": frame.state_abbr,
         "tile_row": frame.tile_row.astype(int), "tile_col": frame.tile_col.astype(int),
         "wage_usd": [None if pd.isna(v) else float(v) for v in wages],
-        "wage_text": frame.wage_usd.map(_money),
-        "rank_text": [_rank_text(r, n) for r, n in zip(frame.rank_derived, frame.areas_ranked)],
+        "wage_text": frame.wage_usd.map(money),
+        "rank_text": [rank_text(r, n) for r, n in zip(frame.rank_derived, frame.areas_ranked)],
         "role": ["chosen state" if a == state.abbr else "compared state" if a in peers else "other" for a in frame.state_abbr],
         # Light text on the darkest third of the colour scale, so labels stay legible.
         "label_color": ["white" if not pd.isna(v) and v >= low + (high - low) * 2 / 3 else "black" for v in wages],
@@ -427,94 +428,8 @@ def wage_tile_map(state: State, year: int, measure: str, compare_with: list[Stat
 # --------------------------------------------------------------------------- tables
 
 
-def table_view(frame: pd.DataFrame):
-    """A frame ready to show: money with $ and thousands commas, missing values as "not available".
-
-    Columns ending in ``_pct_derived`` are shown to one decimal (they are computed here, not data).
-    In a long table with ``value`` and ``unit`` columns, values in USD are shown as money ($30.80).
-
-    >>> html = table_view(pd.DataFrame({"wage_usd": [51020, pd.NA], "difference_pct_derived": [23.2032, None]})).to_html()
-    >>> "$51,020" in html and "not available" in html and "23.2" in html and "23.20" not in html
-    True
-    """
-    formatters = {}
-    for column in frame.columns:
-        if str(column).endswith("_pct_derived"):
-            formatters[column] = lambda v: NOT_AVAILABLE if _missing(v) else f"{v:,.1f}"
-        elif "usd" in str(column):
-            formatters[column] = _money_or_signed(str(column))
-        elif "year" in str(column):
-            formatters[column] = _year_value
-        else:
-            formatters[column] = _plain_value
-    # escape="html": a cell's text comes from a data file and must show as text, never become markup.
-    styler = frame.style.format(formatters, escape="html")
-    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
-    if {"value", "unit"} <= set(frame.columns):  # a long table: money rows are the ones whose unit is USD
-        money = frame.index[frame.unit.astype(str).str.startswith("USD")]
-        styler = styler.format(_money, subset=pd.IndexSlice[money, ["value"]], escape="html")
-    return styler.hide(axis="index")
-
-
-def _money_or_signed(column: str):
-    return _signed_money if "difference" in column else _money
-
-
-def _missing(value) -> bool:
-    try:
-        return value is None or bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _plain_value(value) -> str:
-    if _missing(value):
-        return NOT_AVAILABLE
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        return f"{int(number):,}" if number.is_integer() else f"{number:,}"
-    return str(value)
-
-
-def _year_value(value) -> str:
-    return NOT_AVAILABLE if _missing(value) else str(int(value)) if isinstance(value, numbers.Real) else str(value)
-
-
-def _money(value) -> str:
-    """$ and commas for whole dollars; "not available" for a missing value.
-
-    >>> _money(51020), _money(pd.NA), _money(24.16)
-    ('$51,020', 'not available', '$24.16')
-    """
-    if _missing(value):
-        return NOT_AVAILABLE
-    number = float(value)
-    return f"${int(number):,}" if number.is_integer() else f"${number:,.2f}"
-
-
-def _signed_money(value) -> str:
-    """Money with its sign, for differences.
-
-    >>> _signed_money(-3020), _signed_money(150)
-    ('-$3,020', '+$150')
-    """
-    if _missing(value):
-        return NOT_AVAILABLE
-    return ("-" if value < 0 else "+") + _money(abs(value))
-
-
-def _count(value) -> str:
-    return NOT_AVAILABLE if _missing(value) else f"{int(value):,}"
-
-
-def _rank_text(rank, areas) -> str:
-    return NOT_AVAILABLE if _missing(rank) else f"{int(rank)} of {int(areas)}"
-
-
 def _int_or_none(value) -> int | None:
-    return None if _missing(value) else int(value)
+    return None if missing(value) else int(value)
 
 
 def _plain(text: str) -> str:

@@ -31,7 +31,9 @@ from analysis.data.evidence import national_fact, state_wage_measure
 from analysis.teaching.exercises import computed, hint
 from analysis.present.markdown import Markdown
 from analysis.core.params import Choice, ParameterSet, Text
-from analysis.topics.salary_by_state import _money, _signed_money, national_wage, table_view  # noqa: F401  (table_view re-exported)
+from analysis.present.formats import money, signed_money
+from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
+from analysis.topics.salary_by_state import national_wage
 from analysis.data.states import ALLOWED_FORMS, State, lookup_state
 from analysis.calc.units import SalaryRange, premium
 
@@ -172,15 +174,15 @@ def specialty_headline(specialty: str) -> Markdown:
     **Cardiology**: $50,000–$63,000 a year, credential CPC + CCC, demand *Medium* (the article's claims).
     """
     row = specialty_table().set_index("specialty").loc[specialty]
-    lines = [f"**{specialty}**: {_money(row.salary_low_usd)}–{_money(row.salary_high_usd)} a year, credential "
+    lines = [f"**{specialty}**: {money(row.salary_low_usd)}–{money(row.salary_high_usd)} a year, credential "
              f"{row.certification}, demand *{row.demand_level}* (the article's claims).",
-             f"Midpoint {_money(row.midpoint_usd_derived)}, rank {int(row.midpoint_rank_derived)} of 10 by midpoint (derived)."]
+             f"Midpoint {money(row.midpoint_usd_derived)}, rank {int(row.midpoint_rank_derived)} of 10 by midpoint (derived)."]
     if specialty == BASELINE:
         lines.append(f"{BASELINE} is the baseline: every other specialty's premium is measured against it.")
     else:
-        lines.append(f"Premium over {BASELINE} (midpoint $47,000): {_signed_money(row.premium_midpoint_usd_derived)} a year, "
-                     f"{row.premium_midpoint_pct_derived:+.1f}% (derived); low ends {_signed_money(row.premium_low_usd_derived)}, "
-                     f"high ends {_signed_money(row.premium_high_usd_derived)} (derived).")
+        lines.append(f"Premium over {BASELINE} (midpoint $47,000): {signed_money(row.premium_midpoint_usd_derived)} a year, "
+                     f"{row.premium_midpoint_pct_derived:+.1f}% (derived); low ends {signed_money(row.premium_low_usd_derived)}, "
+                     f"high ends {signed_money(row.premium_high_usd_derived)} (derived).")
     return Markdown("  \n".join(lines))
 
 
@@ -195,9 +197,9 @@ def specialty_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
     """
     data = table.assign(
         chosen=table.specialty == chosen,
-        range_text=[f"{_money(lo)}–{_money(hi)}" for lo, hi in zip(table.salary_low_usd, table.salary_high_usd)],
-        midpoint_text=table.midpoint_usd_derived.map(_money),
-        premium_text=[f"{_signed_money(a)} ({p:+.1f}%)" for a, p in zip(table.premium_midpoint_usd_derived,
+        range_text=[f"{money(lo)}–{money(hi)}" for lo, hi in zip(table.salary_low_usd, table.salary_high_usd)],
+        midpoint_text=table.midpoint_usd_derived.map(money),
+        premium_text=[f"{signed_money(a)} ({p:+.1f}%)" for a, p in zip(table.premium_midpoint_usd_derived,
                                                                          table.premium_midpoint_pct_derived)],
         low=table.salary_low_usd.astype(float), high=table.salary_high_usd.astype(float),
         mid=table.midpoint_usd_derived.astype(float),
@@ -235,7 +237,7 @@ def premium_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
     data = table.assign(
         chosen=table.specialty == chosen,
         pct=table.premium_midpoint_pct_derived.astype(float),
-        usd_text=table.premium_midpoint_usd_derived.map(_signed_money),
+        usd_text=table.premium_midpoint_usd_derived.map(signed_money),
         pct_text=table.premium_midpoint_pct_derived.map(lambda v: f"{v:+.1f}%"),
     )[["specialty", "pct", "usd_text", "pct_text", "chosen", "certification"]]
     order = data.sort_values("pct", ascending=False, kind="stable").specialty.tolist()
@@ -295,8 +297,8 @@ def hcc_check() -> pd.DataFrame:
         leaders = t.index[t[column] == best].tolist()
         rank = int(t[column].rank(ascending=False, method="min")["Risk Adjustment/HCC"])
         answer = "yes" if hcc[column] == best else "no"
-        detail = (f"{', '.join(leaders)} {'has' if len(leaders) == 1 else 'have'} {_money(best)}"
-                  + ("" if answer == "yes" and len(leaders) == 1 else f"; Risk Adjustment/HCC has {_money(hcc[column])} (rank {rank} of 10)"))
+        detail = (f"{', '.join(leaders)} {'has' if len(leaders) == 1 else 'have'} {money(best)}"
+                  + ("" if answer == "yes" and len(leaders) == 1 else f"; Risk Adjustment/HCC has {money(hcc[column])} (rank {rank} of 10)"))
         rows.append((f"highest {label} of the ten?", answer, detail))
     return pd.DataFrame(rows, columns=["question", "answer", "detail"])
 
@@ -382,13 +384,13 @@ def experience_chart(specialty: str, level: str) -> alt.Chart:
     band_top = int(band.salary_open_from_usd) if band_open else int(band.salary_high_usd)
     rows = [
         dict(row=f"{band.metric} (all coders)", low=float(band.salary_low_usd), high=float(band_top), kind="experience band (claim)",
-             text=f"{_money(band.salary_low_usd)}–{_money(band_top)}" + ("+ (open-ended: no top given)" if band_open else "")),
+             text=f"{money(band.salary_low_usd)}–{money(band_top)}" + ("+ (open-ended: no top given)" if band_open else "")),
         dict(row=f"{specialty} (all experience levels)", low=float(spec.salary_low_usd), high=float(spec.salary_high_usd),
-             kind="specialty range (claim)", text=f"{_money(spec.salary_low_usd)}–{_money(spec.salary_high_usd)}"),
+             kind="specialty range (claim)", text=f"{money(spec.salary_low_usd)}–{money(spec.salary_high_usd)}"),
     ]
     ranges = pd.DataFrame(rows)
     pct = bls_national_percentiles()
-    pct = pct.assign(value_text=pct.value.map(_money), source_text=pct.source + " [" + pct.source_quality + "]")
+    pct = pct.assign(value_text=pct.value.map(money), source_text=pct.source + " [" + pct.source_quality + "]")
     y = alt.Y("row:N", sort=list(ranges.row), title=None)
     bars = alt.Chart(ranges).mark_bar(height=22).encode(
         y=y, x=alt.X("low:Q", title="Annual salary (USD)", axis=alt.Axis(format="$,d"), scale=alt.Scale(zero=False)),
@@ -419,18 +421,18 @@ def experience_note(specialty: str, level: str) -> Markdown:
     spec = specialty_table().set_index("specialty").loc[specialty]
     band_open = bool(band.salary_high_open)
     band_top = int(band.salary_open_from_usd) if band_open else int(band.salary_high_usd)
-    lines = [f"The article's **{band.metric}** band: {_money(band.salary_low_usd)}–{_money(band_top)}"
-             + ("+ (open-ended)" if band_open else "") + f"; **{specialty}**: {_money(spec.salary_low_usd)}–"
-             f"{_money(spec.salary_high_usd)} (claims)."]
+    lines = [f"The article's **{band.metric}** band: {money(band.salary_low_usd)}–{money(band_top)}"
+             + ("+ (open-ended)" if band_open else "") + f"; **{specialty}**: {money(spec.salary_low_usd)}–"
+             f"{money(spec.salary_high_usd)} (claims)."]
     if spec.salary_low_usd > band_top and not band_open:
-        lines.append(f"{specialty}'s low end ({_money(spec.salary_low_usd)}) is above the band's top ({_money(band_top)}) "
-                     f"by {_money(spec.salary_low_usd - band_top)} (derived).")
+        lines.append(f"{specialty}'s low end ({money(spec.salary_low_usd)}) is above the band's top ({money(band_top)}) "
+                     f"by {money(spec.salary_low_usd - band_top)} (derived).")
     elif spec.salary_high_usd < band.salary_low_usd:
-        lines.append(f"{specialty}'s high end ({_money(spec.salary_high_usd)}) is below the band's bottom "
-                     f"({_money(band.salary_low_usd)}) by {_money(band.salary_low_usd - spec.salary_high_usd)} (derived).")
+        lines.append(f"{specialty}'s high end ({money(spec.salary_high_usd)}) is below the band's bottom "
+                     f"({money(band.salary_low_usd)}) by {money(band.salary_low_usd - spec.salary_high_usd)} (derived).")
     else:
         low, high = max(int(spec.salary_low_usd), int(band.salary_low_usd)), min(int(spec.salary_high_usd), band_top)
-        lines.append(f"The two ranges share {_money(low)}–{_money(high)} (derived)"
+        lines.append(f"The two ranges share {money(low)}–{money(high)} (derived)"
                      + ("; the band's top is open-ended, so they may share more." if band_open else "."))
     lines.append("The article does not say what a coder in this specialty earns at this experience level; "
                  "these are two separate claims side by side.")
@@ -456,13 +458,13 @@ def state_note(state: State | None) -> Markdown:
     wages = state_wage_measure(STATE_WAGE_YEAR, "median").set_index("state_abbr")
     own = wages.wage_usd.get(state.abbr)
     national = national_wage(STATE_WAGE_YEAR, "median")
-    lines = [f"**{state.name}**, May {STATE_WAGE_YEAR} median annual wage of Medical Records Specialists: {_money(own)} "
+    lines = [f"**{state.name}**, May {STATE_WAGE_YEAR} median annual wage of Medical Records Specialists: {money(own)} "
              f"(BLS OEWS state file)."]
     if national is None or pd.isna(own):
         lines.append("No ratio can be computed: a figure is not available in `data/`.")
     else:
         ratio = state_to_national_ratio(state)
-        lines.append(f"National median, May {STATE_WAGE_YEAR}: {_money(national.value)} ({national.source_quality}).")
+        lines.append(f"National median, May {STATE_WAGE_YEAR}: {money(national.value)} ({national.source_quality}).")
         lines.append(f"Ratio state / nation: {ratio:.3f}, i.e. {(ratio - 1) * 100:+.1f}% (derived).")
     lines.append("`data/` has **no** salary by state *and* specialty. The article's specialty ranges carry no state, and "
                  "the kit does not multiply them by this ratio: that would assume every specialty pays the same relative "

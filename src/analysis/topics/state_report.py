@@ -27,6 +27,7 @@ from analysis.calc import claims
 from analysis.topics import job_outlook as outlook
 
 from analysis.topics import salary_by_state as salary
+from analysis.present.formats import money, rank_text
 from analysis.present.markdown import Markdown
 from analysis.core.params import Choice, ParameterSet, Text
 from analysis.data.states import ALLOWED_FORMS, State, lookup_state
@@ -166,9 +167,8 @@ def overview_map(state_links: dict[str, str], year: int = 2024, measure: str = "
         "state": frame.state, "state_abbr": frame.state_abbr,
         "tile_row": frame.tile_row.astype(int), "tile_col": frame.tile_col.astype(int),
         "wage_usd": [None if pd.isna(v) else float(v) for v in frame.wage_usd.astype("Float64")],
-        "wage_text": [_money(v) for v in frame.wage_usd],
-        "rank_text": [salary.NOT_AVAILABLE if pd.isna(r) else f"{int(r)} of {int(n)}"
-                      for r, n in zip(frame.rank_derived, frame.areas_ranked)],
+        "wage_text": [money(v) for v in frame.wage_usd],
+        "rank_text": [rank_text(r, n) for r, n in zip(frame.rank_derived, frame.areas_ranked)],
         "report": [state_links.get(a, "") for a in frame.state_abbr],
     })
     data["action"] = ["click to open the report" if link else "no report built yet" for link in data.report]
@@ -211,6 +211,3 @@ def _link_text(title: str) -> str:
     """
     return re.sub(r"([\\`*_\[\]()!#])", r"\\\1", str(title))
 
-
-def _money(value) -> str:
-    return salary.NOT_AVAILABLE if pd.isna(value) else f"${int(value):,}"
