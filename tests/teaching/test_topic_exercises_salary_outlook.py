@@ -1,11 +1,9 @@
 """The exercises of notebooks 01 (salary by state) and 02 (job outlook): right answers pass for more than one set
 of parameters, common mistakes get their hint, and no message gives the expected answer away."""
 
-import re
 from pathlib import Path
 
 import altair as alt
-import nbformat
 import pandas as pd
 import pytest
 from conftest import run_strict, shows
@@ -13,7 +11,6 @@ from conftest import run_strict, shows
 from analysis.topics import job_outlook as outlook
 
 from analysis.topics import salary_by_state as salary
-from analysis.teaching.assignments import exercise_ids_in, lint
 from analysis.data.evidence import load_state_percentiles_2023, load_state_wages, national_fact
 from analysis.teaching.exercises import CORRECT, NOT_YET, UNAVAILABLE, evaluate
 from analysis.calc.units import annual_to_hourly
@@ -241,20 +238,7 @@ def test_the_renderings_check_can_fail():
 # --------------------------------------------------------------------------- the notebooks
 
 
-@pytest.mark.parametrize("path, topic, minimum", [(SALARY_NB, "salary_by_state", 3), (OUTLOOK_NB, "job_outlook", 3)])
-def test_notebook_exercises_are_tagged_headed_and_registered(path, topic, minimum):
-    nb = nbformat.read(path, as_version=4)
-    ids = exercise_ids_in(nb)
-    assert len(ids) >= minimum and all(i.startswith(f"{topic}.") for i in ids)
-    assert lint(nb, path.name) == []
-    headings = [m.group(1) for c in nb.cells if c.cell_type == "markdown"
-                for m in re.finditer(r"^### Exercise \d+ \(`([^`]+)`\)", c.source, re.M)]
-    assert headings == ids
-    first = next(i for i, c in enumerate(nb.cells) if "exercise" in c.metadata.get("tags", []))
-    tagged = nb.cells[first:]  # the Exercises section closes the notebook, every cell of it tagged
-    assert all("exercise" in c.metadata.get("tags", []) for c in tagged)
-    assert any(c.cell_type == "code" and c.source.strip().startswith("from analysis.teaching.exercises import check")
-               for c in tagged[:2])
+# (Tags, headings and checks of the Exercises section: tests/test_notebooks.py.)
 
 
 

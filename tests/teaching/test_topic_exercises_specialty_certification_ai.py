@@ -6,11 +6,9 @@ is in ``exercise_answers.json``. The tests compare with values taken from the he
 arithmetic is short, with the same figure worked out again from the data.
 """
 
-import re
 from pathlib import Path
 
 import altair as alt
-import nbformat
 import pandas as pd
 import pytest
 from conftest import run_strict, shows
@@ -19,7 +17,6 @@ from analysis.topics import ai_impact as ai
 from analysis.topics import certification_premium as cert
 from analysis.topics import specialty as sp
 from analysis.data.article import load_specialties
-from analysis.teaching.assignments import exercise_ids_in, lint
 from analysis.teaching.exercises import CORRECT, NOT_YET, UNAVAILABLE, evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -371,24 +368,7 @@ def test_wrong_text_never_shows_the_expected_answer(exercise_id, p, expected, wr
 # --------------------------------------------------------------------------- the notebooks
 
 
-@pytest.mark.parametrize("topic", NOTEBOOKS)
-def test_notebook_exercises_are_tagged_headed_and_registered(topic):
-    path = NOTEBOOKS[topic]
-    nb = nbformat.read(path, as_version=4)
-    ids = exercise_ids_in(nb)
-    assert len(ids) >= 3 and all(i.startswith(f"{topic}.") for i in ids)
-    assert lint(nb, path.name) == []
-    headings = [m.group(1) for c in nb.cells if c.cell_type == "markdown"
-                for m in re.finditer(r"^### Exercise \d+ \(`([^`]+)`\)", c.source, re.M)]
-    assert headings == ids
-    first = next(i for i, c in enumerate(nb.cells) if "exercise" in c.metadata.get("tags", []))
-    tagged = nb.cells[first:]  # the Exercises section closes the notebook, every cell of it tagged
-    assert tagged[0].cell_type == "markdown" and "Exercises that check themselves" in tagged[0].source
-    assert all("exercise" in c.metadata.get("tags", []) for c in tagged)
-    assert tagged[1].cell_type == "code" and tagged[1].source.startswith("from analysis.teaching.exercises import check")
-    # Every answer here is computed from the parameters, so every check passes them on.
-    checks = [c.source for c in tagged if c.cell_type == "code" and c.source.startswith("check(")]
-    assert len(checks) == len(ids) and all(re.fullmatch(r'check\("[\w.]+", \w+, p\)', s) for s in checks)
+# (Tags, headings and checks of the Exercises section: tests/test_notebooks.py.)
 
 
 

@@ -5,8 +5,7 @@ Each notebook run is its own test (one papermill call each), so pytest-xdist can
 
 import nbformat
 import pytest
-from conftest import ROOT, failed_at_start, output_text, run_papermill
-from conftest import executed_ok as _executed_ok
+from conftest import ROOT, executed_ok, failed_at_start, output_text, run_papermill
 
 from analysis.topics import job_outlook as outlook
 
@@ -18,10 +17,6 @@ NOTEBOOKS = {
 }
 
 
-def executed_ok(result, out):
-    return _executed_ok(result, out, is_chart_cell)
-
-
 def is_chart_cell(cell) -> bool:
     """A cell that shows one of the notebook's charts. Exercise cells are not: a student's answer cell shows
     ``...`` until answered (its own chart and "Try changing" prompt come after its check)."""
@@ -30,22 +25,10 @@ def is_chart_cell(cell) -> bool:
     return cell.cell_type == "code" and ("chart(" in cell.source or "tile_map(" in cell.source)
 
 
-
-
-
-
 # --------------------------------------------------------------------------- stored notebooks
 
 
-@pytest.mark.parametrize("key", NOTEBOOKS)
-def test_intro_documents_every_example_parameter_set(key):
-    path, module = NOTEBOOKS[key]
-    intro = nbformat.read(path, as_version=4).cells[0].source
-    for example in module.PARAMETERS.examples:
-        for name, value in example.items():
-            value = ",".join(value) if isinstance(value, list) else str(value)
-            shown = repr(value) if " " in value else value
-            assert f"-p {name} {shown}" in intro, (example, name)
+# (The introduction's -p examples: tests/test_notebooks.py.)
 
 
 @pytest.mark.parametrize("key", NOTEBOOKS)
@@ -80,7 +63,7 @@ assert [p for p, _ in SALARY_EXPECTED[1:]] == salary.PARAMETERS.examples, "keep 
 @pytest.mark.notebook
 @pytest.mark.parametrize("params, expected", SALARY_EXPECTED, ids=["defaults", "TX", "NY-2023", "06-mean", "MS-remote"])
 def test_salary_notebook_runs(params, expected, tmp_path):
-    nb = executed_ok(*run_papermill(NOTEBOOKS["salary"][0], tmp_path, params))
+    nb = executed_ok(*run_papermill(NOTEBOOKS["salary"][0], tmp_path, params), is_chart_cell)
     text = output_text(nb)
     for piece in expected:
         assert piece in text, piece
@@ -112,7 +95,7 @@ assert [p for p, _ in OUTLOOK_EXPECTED[1:]] == outlook.PARAMETERS.examples, "kee
 @pytest.mark.notebook
 @pytest.mark.parametrize("params, expected", OUTLOOK_EXPECTED, ids=["defaults", "2025-35", "article", "what-if-2030"])
 def test_outlook_notebook_runs(params, expected, tmp_path):
-    nb = executed_ok(*run_papermill(NOTEBOOKS["outlook"][0], tmp_path, params))
+    nb = executed_ok(*run_papermill(NOTEBOOKS["outlook"][0], tmp_path, params), is_chart_cell)
     text = output_text(nb)
     for piece in expected:
         assert piece in text, piece

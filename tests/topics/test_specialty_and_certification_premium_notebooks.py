@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from conftest import ROOT, failed_at_start, output_text, run_papermill
-from conftest import executed_ok as _executed_ok
+from conftest import ROOT, executed_ok, failed_at_start, output_text, run_papermill
 
 from analysis.topics import certification_premium as certification
 
@@ -22,10 +21,6 @@ NOTEBOOKS = {
 }
 
 
-def executed_ok(result, out):
-    return _executed_ok(result, out, is_chart_cell)
-
-
 def is_chart_cell(cell) -> bool:
     return cell.cell_type == "code" and "chart(" in cell.source
 
@@ -33,17 +28,7 @@ def is_chart_cell(cell) -> bool:
 # --------------------------------------------------------------------------- stored notebooks
 
 
-@pytest.mark.parametrize("key", NOTEBOOKS)
-def test_intro_documents_every_parameter_and_example(key):
-    path, module = NOTEBOOKS[key]
-    intro = nbformat.read(path, as_version=4).cells[0].source
-    for param in module.PARAMETERS:
-        assert f"- `{param.name}` (default" in intro, param.name
-    for example in module.PARAMETERS.examples:
-        for name, value in example.items():
-            value = ",".join(value) if isinstance(value, list) else str(value)
-            shown = repr(value) if " " in value else value
-            assert f"-p {name} {shown}" in intro, (example, name)
+# (The introduction's -p examples: tests/test_notebooks.py.)
 
 
 @pytest.mark.parametrize("key", NOTEBOOKS)
@@ -79,7 +64,7 @@ assert [p for p, _ in SPECIALTY_EXPECTED[1:]] == specialty.PARAMETERS.examples, 
 @pytest.mark.notebook
 @pytest.mark.parametrize("params, expected", SPECIALTY_EXPECTED, ids=["defaults", "auditing-senior", "baseline-MS", "obgyn-06"])
 def test_specialty_notebook_runs(params, expected, tmp_path):
-    text = output_text(executed_ok(*run_papermill(NOTEBOOKS["specialty"][0], tmp_path, params)))
+    text = output_text(executed_ok(*run_papermill(NOTEBOOKS["specialty"][0], tmp_path, params), is_chart_cell))
     for piece in expected:
         assert piece in text, piece
 
@@ -113,7 +98,7 @@ assert [p for p, _ in CERTIFICATION_EXPECTED[1:]] == certification.PARAMETERS.ex
 @pytest.mark.notebook
 @pytest.mark.parametrize("params, expected", CERTIFICATION_EXPECTED, ids=["defaults", "aapc-2023", "cpc-crc", "three-2020", "ccs"])
 def test_certification_notebook_runs(params, expected, tmp_path):
-    text = output_text(executed_ok(*run_papermill(NOTEBOOKS["certification"][0], tmp_path, params)))
+    text = output_text(executed_ok(*run_papermill(NOTEBOOKS["certification"][0], tmp_path, params), is_chart_cell))
     for piece in expected:
         assert piece in text, piece
 
