@@ -263,6 +263,24 @@ def parameters_for(notebook: str) -> ParameterSet:
     return topic_module(notebook).PARAMETERS
 
 
+def read_json(name: str, value, *, reason: str, allowed: str):
+    """A list or dict typed on a command line as JSON (papermill passes ``-p name '[...]'`` as text).
+
+    >>> read_json("compare_with", ' ["TX", "CA"]', reason="is not a JSON list", allowed='["TX"]')
+    ['TX', 'CA']
+    >>> read_json("compare_with", "[TX", reason="looks like a list but is not valid JSON", allowed='["TX"]')
+    Traceback (most recent call last):
+    ...
+    analysis.core.errors.InputError: compare_with='[TX': looks like a list but is not valid JSON. Allowed: ["TX"].
+    """
+    import json
+
+    try:
+        return json.loads(str(value))
+    except json.JSONDecodeError:
+        raise InputError(name, value, reason=reason, allowed=allowed) from None
+
+
 def parameters_cell_values(source: str) -> dict:
     """The values a ``parameters`` cell assigns (``name = value`` or ``name: type = value``), by name.
 

@@ -10,7 +10,6 @@ O*NET-SOC code or title (with a did-you-mean), and reads which careers of the ar
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.core.errors import DataFileError, InputError, closest, lookup
-from analysis.core.params import Param
+from analysis.core.params import Param, read_json
 from analysis.data.tables import data_path, read_table
 
 EXPOSURE_FILE = "evidence/gpts-are-gpts/occ_level.csv"
@@ -204,11 +203,8 @@ def occupation_list(value) -> list[Occupation]:
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError:
-                raise InputError("compare_with", value, reason="looks like a list but is not valid JSON",
-                                 allowed='a list such as ["29-9021.00", "Compliance Officers"]') from None
+            value = read_json("compare_with", value, reason="looks like a list but is not valid JSON",
+                              allowed='a list such as ["29-9021.00", "Compliance Officers"]')
         else:
             value = [part.strip() for part in text.split(",")]
     if isinstance(value, (str, int, float, Occupation)):

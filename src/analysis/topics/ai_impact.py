@@ -23,7 +23,6 @@ Backs ``notebooks/05_ai_impact.ipynb``. Three kinds of content, kept apart on pu
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from decimal import Decimal
@@ -63,7 +62,7 @@ from analysis.data.ai_exposure import (  # noqa: F401  (the notebook and the tes
 from analysis.core.errors import InputError, closest
 from analysis.teaching.exercises import computed, hint
 from analysis.present.markdown import Markdown
-from analysis.core.params import Number, Param, ParameterSet, Text
+from analysis.core.params import Number, Param, ParameterSet, Text, read_json
 
 # --------------------------------------------------------------------------- standing
 
@@ -410,11 +409,8 @@ def routine_shares(value) -> dict[str, float]:
     if isinstance(value, str):
         text = value.strip()
         if text.startswith(("{", "[")):
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError:
-                raise InputError("routine_share_by_level", value, reason="looks like JSON but cannot be read",
-                                 allowed='a dict such as {"Junior/Entry Coder": 0.8}') from None
+            value = read_json("routine_share_by_level", value, reason="looks like JSON but cannot be read",
+                              allowed='a dict such as {"Junior/Entry Coder": 0.8}')
         else:
             pairs = {}
             for part in filter(None, (p.strip() for p in re.split(r"[,;]", text))):

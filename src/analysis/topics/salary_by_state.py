@@ -30,14 +30,17 @@ from analysis.data.states import ALLOWED_FORMS, State, lookup_state, states_tabl
 from analysis.calc.units import HOURS_PER_YEAR
 
 
+#: Which BLS annual wage (also a parameter of the state report).
+MEASURE = Choice("measure", "median", ["median", "mean"],
+                 "Which annual wage: the median (half earn less) or the mean (the average). "
+                 "May 2023 medians exist for 35 areas only (Alabama to North Dakota).")
+
 PARAMETERS = ParameterSet(
     "salary_by_state",
     [
         Text("state", "CA", "The state to look at.", check=lookup_state, allowed_text=ALLOWED_FORMS),
         Choice("year", 2024, [2024, 2023], "Which BLS OEWS snapshot: May 2024 or May 2023."),
-        Choice("measure", "median", ["median", "mean"],
-               "Which annual wage: the median (half earn less) or the mean (the average). "
-               "May 2023 medians exist for 35 areas only (Alabama to North Dakota)."),
+        MEASURE,
         Text("compare_with", ["TX", "NY", "FL"], "States to show beside it.", check=lookup_state,
              multiple=True, optional=True, allowed_text=ALLOWED_FORMS),
         Text("employer_state", "NY", "For the remote-work arithmetic: the state a remote employer is in.",

@@ -37,9 +37,7 @@ PARAMETERS = ParameterSet(
     [
         Text("state", "TX", "The state (or DC) the report is about.", check=lookup_state, allowed_text=ALLOWED_FORMS),
         Choice("year", 2024, [2024, 2023], "Which BLS OEWS snapshot the wage and rank come from: May 2024 or May 2023."),
-        Choice("measure", "median", ["median", "mean"],
-               "Which annual wage: the median (half earn less) or the mean (the average). "
-               "May 2023 medians exist for 35 areas only (Alabama to North Dakota)."),
+        salary.MEASURE,
         Text("employer_state", "CA", "For the remote-work arithmetic: the state a remote employer is in "
              "(default: California, the article's own example).", check=lookup_state, allowed_text=ALLOWED_FORMS),
         Choice("projection_round", "2024-34", ["2024-34", "2025-35"],
