@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 
-from analysis.states import states_table
+from analysis.data.states import states_table
 
 OEWS_COLUMNS = ["AREA", "AREA_TITLE", "AREA_TYPE", "PRIM_STATE", "NAICS", "NAICS_TITLE", "I_GROUP", "OWN_CODE", "OCC_CODE",
                 "OCC_TITLE", "O_GROUP", "TOT_EMP", "EMP_PRSE", "JOBS_1000", "LOC_QUOTIENT", "PCT_TOTAL", "PCT_RPT", "H_MEAN",

@@ -1,4 +1,4 @@
-"""The ``medcoding`` command (also ``python -m analysis``): build reports, list a notebook's parameters.
+"""The ``medcoding`` command (also ``python -m analysis``): build reports, list a notebook's parameters, import BLS files.
 
 Examples::
 
@@ -26,13 +26,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import AnalysisError, DataFileError, InputError, closest, shorten
+from analysis.core.errors import AnalysisError, DataFileError, InputError, closest, shorten
 
 EXIT_USAGE = 2
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from .build import FORMATS
+    from analysis.build import FORMATS
 
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     for fmt in chosen:
@@ -54,7 +54,7 @@ def _jobs(text: str) -> int:
 
 
 def _timeout(text: str) -> float:
-    from .build import check_timeout
+    from analysis.build.plan import check_timeout
 
     try:
         return check_timeout(text)
@@ -63,7 +63,8 @@ def _timeout(text: str) -> float:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    from .build import ALLOW_OTHER_FILES_FLAG, default_jobs, usable_cpus
+    from analysis.build.files import ALLOW_OTHER_FILES_FLAG
+    from analysis.build.plan import default_jobs, usable_cpus
 
     parser = argparse.ArgumentParser(
         prog="medcoding", description="Build the medical-coding reports (HTML and PDF) and inspect notebook parameters.")
@@ -132,8 +133,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.assignments
-        from .assignments import main as assignments_main
+    if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.teaching.assignments
+        from analysis.teaching.assignments import main as assignments_main
 
         return assignments_main(argv[1:])
     parser = make_parser()
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _params(args) -> int:
-    from .params import parameters_for
+    from analysis.core.params import parameters_for
 
     declared = parameters_for(args.notebook)
     print(f"Parameters of {declared.notebook} (give them to `medcoding build` as -p NAME=VALUE):")
@@ -173,8 +174,7 @@ def _params(args) -> int:
 
 
 def _data(args) -> int:
-    from .bls_import import NEXT_STEP, import_files
-    from .errors import DataFileError
+    from analysis.data.bls_import import NEXT_STEP, import_files
 
     try:
         done = import_files(args.files, replace=args.replace)
@@ -190,7 +190,7 @@ def _data(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import NOTEBOOKS_DIR, build
+    from analysis.build import NOTEBOOKS_DIR, build
 
     if not args.out.strip():  # Path("") would be the current folder
         raise InputError("--out", args.out, reason="is empty; name a folder for the reports", suggestion="reports")
