@@ -8,6 +8,8 @@ Examples::
     medcoding build --force --jobs 2
     medcoding params salary_by_state                 # what -p accepts for that notebook
     medcoding assignments                            # student notebooks and instructor key into dist/
+    medcoding assignments --roster roster.csv        # one notebook per student, and the private grading key
+    medcoding grade submissions/ --roster roster.csv # grade them: gradebook.csv, feedback pages, summary
 
 Exit codes: 0 done (reports up to date count as done); 1 a report failed, or PDF was asked for with
 ``--format`` and no Chromium was found; 2 a bad command line or parameter (nothing was built);
@@ -95,11 +97,21 @@ def make_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("assignments", add_help=False, help="write student notebooks (solutions removed) and an instructor key",
                         description="Options: see `medcoding assignments --help`.")
+    commands.add_parser("grade", add_help=False, help="grade collected submissions against the private key "
+                        "(see `medcoding grade --help`)", description="Options: see `medcoding grade --help`.")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["assignments"] and any(a.split("=")[0] in ("--roster", "--assign-states") for a in argv):
+        from .grading.assign import main as personalised_main  # one notebook per student, and the grading key
+
+        return personalised_main(argv[1:])
+    if argv[:1] == ["grade"]:  # grading lives in analysis.grading, with its own options
+        from .grading.grade import main as grade_main
+
+        return grade_main(argv[1:])
     if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.assignments
         from .assignments import main as assignments_main
 
