@@ -60,8 +60,8 @@ def _place(parts: list[str], data: bytes | None, size: int) -> Submission:
 
 def _strip_wrapper(paths: list[list[str]], known_ids: set[str] | None) -> list[list[str]]:
     """Drop one top folder that holds everything (a zip of the folder itself), unless it is a student's."""
-    tops = {p[0] for p in paths if len(p) > 1}
-    if len(tops) == 1 and all(len(p) > 2 for p in paths) and not (known_ids and tops <= known_ids):
+    tops = {p[0] for p in paths}
+    if len(tops) == 1 and any(len(p) > 2 for p in paths) and not (known_ids and tops <= known_ids):
         return [p[1:] for p in paths]
     return paths
 
