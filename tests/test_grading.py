@@ -76,7 +76,7 @@ def graded_class(assigned, tmp_path_factory):
     tampered.cells.insert(rank_cell + 1, new_code_cell(
         "rank_of_state = '<script>alert(1)</script>'\n"
         "def check(*args, **kwargs):\n    return 'Correct.'\n"
-        "open('grade_override.json', 'w').write('{}')"))
+        f"open({str(base / 'dist' / 'grading-key' / 'key.json')!r}, 'w').write('{{}}')"))
     for cell in tampered.cells:
         if 'check("salary_by_state.rank_of_state"' in cell.source:
             cell.source = "check('salary_by_state.rank_of_state', 1, p)"
