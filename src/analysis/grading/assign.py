@@ -70,6 +70,9 @@ def write_assignments(roster_path, *, source=None, out=None, key_dir=None, noteb
     if key_dir.resolve() == student_root.resolve() or student_root.resolve() in key_dir.resolve().parents:
         raise InputError("--key", str(key_dir), reason="the private key must not be inside the students' folder "
                          f"{student_root}", suggestion=str(out / "grading-key"))
+    if key_dir.exists() and not key_dir.is_dir():
+        raise InputError("--key", str(key_dir), reason="is a file; give a folder for the private key",
+                         suggestion=str(out / "grading-key"))
     students = read_roster(roster_path, known_parameter_names())
     if assign:
         students = assign_states(students, assign, seed=seed)
