@@ -22,8 +22,11 @@
    notebook is kept under ``_failed/`` and the earlier report stays.
 4. **Write atomically.** Every file is written to a hidden temporary file in the same folder and
    moved into place with ``os.replace``: a report on disk is always a complete earlier one or a
-   complete new one, even when the build is killed. Temporary files of a killed build are removed
-   by the next build.
+   complete new one, even when the build is killed. A report's HTML and PDF are moved into place by
+   this process only after the manifest records them, so a report and its record change together.
+   Temporary names carry the build's id; the lock file holds that id while the build runs, so the
+   next build removes a killed build's temporary files and nothing else. ``--out`` must be a folder
+   for reports only (:func:`check_out_folder`).
 5. **Record** each finished report in ``.build-manifest.json`` (also written atomically, after every
    report, so an interrupted build keeps what it finished).
 
@@ -611,8 +614,10 @@ def check_out_folder(out: Path, *, allow_other_files: bool = False) -> None:
             where = "is a file, not a folder" if place == out.absolute() else f"cannot be made: {place} is a file, not a folder"
             raise InputError("--out", text, reason=where, allowed="a folder for the reports only, such as reports/")
     real = out.resolve()
-    special = {Path.cwd().resolve(): "the current folder", REPO_DIR: "the project folder", Path.home().resolve(): "your home folder",
-               Path(real.anchor): "the root of the file system"}
+    special = {REPO_DIR: "the project folder", Path(real.anchor): "the root of the file system"}
+    for name, where in (("home", "your home folder"), ("cwd", "the current folder")):
+        with contextlib.suppress(OSError, RuntimeError):  # no HOME, or a current folder that was deleted
+            special[getattr(Path, name)().resolve()] = where
     hint = (f"name a folder used only for reports, such as {out / 'reports'} (a build writes states/, topics/, index.html "
             f"and hidden .build-* files into it), or add {ALLOW_OTHER_FILES_FLAG} if you really mean this folder")
     if real in special and not allow_other_files:
@@ -652,14 +657,8 @@ def temp_path(final: Path) -> Path:
 
 def write_atomic(path: Path, data: bytes | str, *, registry: set | None = None) -> None:
     """Write ``data`` to ``path`` so that ``path`` is always either the old file or the whole new one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)
-    if registry is not None:
-        registry.add(tmp)
+    tmp = write_temporary(path, data, registry=registry)
     try:
-        with open(tmp, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -681,6 +680,8 @@ def write_temporary(final: Path, data: bytes | str, *, registry: set | None = No
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if registry is not None:
+            registry.discard(tmp)
         raise
     return tmp
 
