@@ -9,7 +9,8 @@ ratio shows what grading safely costs over just running the notebook.
 
     .venv/bin/python benchmarks/grade_benchmark.py --count 200 --jobs 2
 
-A 2-worker Dask LocalCluster line comes with the builder's Dask executor (``--scheduler``).
+A 2-worker Dask LocalCluster line is still to come: ``grade_class(executor=...)`` takes a
+``distributed.Client`` as it is, and ``medcoding grade --scheduler`` names it in ``analysis.cli``.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from analysis.grading import assign, grade, key as keys  # noqa: E402
-from analysis.grading.execute import Limits  # noqa: E402
+from analysis.teaching.grading import assign, grade, key as keys  # noqa: E402
+from analysis.teaching.grading.execute import Limits  # noqa: E402
 
 
 def main() -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main, make_parser
-from analysis.params import parameters_for
+from analysis.core.params import parameters_for
 
 
 def test_params_lists_a_notebooks_declared_parameters(capsys):

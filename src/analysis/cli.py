@@ -9,7 +9,7 @@ Examples::
     medcoding params salary_by_state                 # what -p accepts for that notebook
     medcoding assignments                            # student notebooks and instructor key into dist/
     medcoding assignments --roster roster.csv        # one notebook per student, and the private grading key
-    medcoding grade submissions/ --roster roster.csv # grade them: gradebook.csv, feedback pages, summary
+    medcoding grade submissions/ --roster roster.csv # grade them: gradebook.csv, feedback pages, class summary
 
 Exit codes: 0 done (reports up to date count as done); 1 a report failed, or PDF was asked for with
 ``--format`` and no Chromium was found; 2 a bad command line or parameter (nothing was built);
@@ -24,16 +24,22 @@ Exit codes: 0 done (reports up to date count as done); 1 a report failed, or PDF
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
-from .errors import AnalysisError, DataFileError, InputError, closest, shorten
+from analysis.core.errors import AnalysisError, DataFileError, InputError, closest, shorten
 
 EXIT_USAGE = 2
+#: Where ``medcoding grade`` runs its jobs: name -> function(workers) giving a context manager that yields
+#: an executor (anything with ``submit(function, job)`` returning a future with ``result()``), or None for
+#: the grader's own local process pool. A Dask scheduler is one more entry: a ``distributed.Client`` is
+#: such an executor and such a context manager.
+GRADING_SCHEDULERS = {"local": lambda workers: contextlib.nullcontext()}
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from .build import FORMATS
+    from analysis.build import FORMATS
 
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     for fmt in chosen:
@@ -55,7 +61,7 @@ def _jobs(text: str) -> int:
 
 
 def _timeout(text: str) -> float:
-    from .build import check_timeout
+    from analysis.build.plan import check_timeout
 
     try:
         return check_timeout(text)
@@ -63,8 +69,25 @@ def _timeout(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _positive(name: str, unit: str, kind=float):
+    """An argparse type: a number above 0 (``kind`` int or float), or a message naming ``name`` and ``unit``."""
+
+    def read(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not value > 0 or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"{name} {shorten(text)}: must be a number of {unit} above 0, e.g. "
+                                             f"{'2048' if kind is int else '10'}")
+        return value
+
+    return read
+
+
 def make_parser() -> argparse.ArgumentParser:
-    from .build import ALLOW_OTHER_FILES_FLAG, default_jobs, usable_cpus
+    from analysis.build.files import ALLOW_OTHER_FILES_FLAG
+    from analysis.build.plan import default_jobs, usable_cpus
 
     parser = argparse.ArgumentParser(
         prog="medcoding", description="Build the medical-coding reports (HTML and PDF) and inspect notebook parameters.")
@@ -111,25 +134,40 @@ def make_parser() -> argparse.ArgumentParser:
                                  description="List a notebook's declared parameters: name, default, meaning, allowed values.")
     params.add_argument("notebook", help="a topic name (salary_by_state, state_report...) or a notebook file name")
 
-    commands.add_parser("assignments", add_help=False, help="write student notebooks (solutions removed) and an instructor key",
-                        description="Options: see `medcoding assignments --help`.")
-    commands.add_parser("grade", add_help=False, help="grade collected submissions against the private key "
-                        "(see `medcoding grade --help`)", description="Options: see `medcoding grade --help`.")
+    commands.add_parser("assignments", add_help=False, help="write student notebooks (solutions removed) and an instructor key; "
+                        "with --roster, one per student and a private grading key",
+                        description="Options: see `medcoding assignments --help` and `medcoding assignments --roster CSV --help`.")
+
+    grade = commands.add_parser(
+        "grade", help="grade collected notebooks against the private key (gradebook, feedback, class summary)",
+        description="Grade collected notebooks: each runs in its own fresh kernel with time, memory and output limits "
+                    "and no network where the system allows; the answers are read back and checked, outside the "
+                    "student's kernel, against the private key made by `medcoding assignments --roster`, with each "
+                    "student's parameters from the roster.")
+    grade.add_argument("submissions", help="folder laid out <student-id>/<notebook>.ipynb, or a zip of one")
+    grade.add_argument("--roster", required=True, metavar="CSV", help="the class list used for `medcoding assignments --roster`")
+    grade.add_argument("--out", default="grades", metavar="DIR", help="output folder (default: grades/)")
+    grade.add_argument("--key", default=None, metavar="DIR", help="folder of the private key (default: dist/grading-key)")
+    grade.add_argument("--timeout", type=_timeout, default=300, metavar="SECONDS", help="time limit per notebook (default 300)")
+    grade.add_argument("--memory", type=_positive("--memory", "megabytes", int), default=2048, metavar="MB",
+                       help="memory limit per kernel (default 2048)")
+    grade.add_argument("--max-output", type=_positive("--max-output", "megabytes"), default=10, metavar="MB",
+                       help="output limit per notebook (default 10)")
+    grade.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                       help=f"notebooks graded at once (default here: {default_jobs()})")
+    grade.add_argument("--scheduler", default="local", choices=sorted(GRADING_SCHEDULERS),
+                       help="where the jobs run: local (a process pool on this machine; the default)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["assignments"] and any(a.split("=")[0] in ("--roster", "--assign-states") for a in argv):
-        from .grading.assign import main as personalised_main  # one notebook per student, and the grading key
+        from analysis.teaching.grading.assign import main as personalised_main  # one notebook per student, and the key
 
         return personalised_main(argv[1:])
-    if argv[:1] == ["grade"]:  # grading lives in analysis.grading, with its own options
-        from .grading.grade import main as grade_main
-
-        return grade_main(argv[1:])
-    if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.assignments
-        from .assignments import main as assignments_main
+    if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.teaching.assignments
+        from analysis.teaching.assignments import main as assignments_main
 
         return assignments_main(argv[1:])
     parser = make_parser()
@@ -140,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "params":
             return _params(args)
+        if args.command == "grade":
+            return _grade(args)
         return _build(args)
     except InputError as error:
         print(f"medcoding: {error}", file=sys.stderr)
@@ -158,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _params(args) -> int:
-    from .params import parameters_for
+    from analysis.core.params import parameters_for
 
     declared = parameters_for(args.notebook)
     print(f"Parameters of {declared.notebook} (give them to `medcoding build` as -p NAME=VALUE):")
@@ -166,8 +206,34 @@ def _params(args) -> int:
     return 0
 
 
+def _grade(args) -> int:
+    from analysis.teaching.grading.execute import Limits
+    from analysis.build.plan import default_jobs
+    from analysis.teaching.grading.grade import GRADED, grade_class
+
+    workers = args.jobs or default_jobs()
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory, max_output_mb=args.max_output)
+
+    def progress(result):
+        print(f"  {result.student_id} {result.notebook}: {result.status}", flush=True)
+
+    try:
+        with GRADING_SCHEDULERS[args.scheduler](workers) as executor:
+            results = grade_class(args.submissions, args.roster, args.out, key_dir=args.key, limits=limits,
+                                  workers=workers, progress=progress, executor=executor)
+    except AnalysisError as error:
+        print(f"medcoding grade: {error}", file=sys.stderr)
+        print("Nothing was graded.", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out)
+    graded = sum(r.status == GRADED for r in results)
+    print(f"Graded {graded} of {len(results)} rows; gradebook: {out / 'gradebook.csv'}, "
+          f"feedback: {out / 'feedback'}/, summary: {out / 'summary.html'}.")
+    return 0
+
+
 def _build(args) -> int:
-    from .build import NOTEBOOKS_DIR, build
+    from analysis.build import NOTEBOOKS_DIR, build
 
     if not args.out.strip():  # Path("") would be the current folder
         raise InputError("--out", args.out, reason="is empty; name a folder for the reports", suggestion="reports")
