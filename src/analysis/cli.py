@@ -9,6 +9,8 @@ Examples::
     medcoding params salary_by_state                 # what -p accepts for that notebook
     medcoding assignments                            # student notebooks and instructor key into dist/
     medcoding data import oesm25st.zip oesm25nat.zip # next year's BLS files into data/evidence/
+    medcoding assignments --roster roster.csv        # one notebook per student, and the private grading key
+    medcoding grade submissions/ --roster roster.csv # grade them: gradebook.csv, feedback pages, class summary
 
 Exit codes: 0 done (reports up to date count as done); 1 a report failed, or PDF was asked for with
 ``--format`` and no Chromium was found; 2 a bad command line or parameter (nothing was built);
@@ -23,12 +25,18 @@ Exit codes: 0 done (reports up to date count as done); 1 a report failed, or PDF
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from analysis.core.errors import AnalysisError, DataFileError, InputError, closest, shorten
 
 EXIT_USAGE = 2
+#: Where ``medcoding grade`` runs its jobs: name -> function(workers) giving a context manager that yields
+#: an executor (anything with ``submit(function, job)`` returning a future with ``result()``), or None for
+#: the grader's own local process pool. A Dask scheduler is one more entry: a ``distributed.Client`` is
+#: such an executor and such a context manager.
+GRADING_SCHEDULERS = {"local": lambda workers: contextlib.nullcontext()}
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -62,12 +70,29 @@ def _timeout(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _positive(name: str, unit: str, kind=float):
+    """An argparse type: a number above 0 (``kind`` int or float), or a message naming ``name`` and ``unit``."""
+
+    def read(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not value > 0 or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"{name} {shorten(text)}: must be a number of {unit} above 0, e.g. "
+                                             f"{'2048' if kind is int else '10'}")
+        return value
+
+    return read
+
+
 def make_parser() -> argparse.ArgumentParser:
     from analysis.build.files import ALLOW_OTHER_FILES_FLAG
     from analysis.build.plan import default_jobs, usable_cpus
 
     parser = argparse.ArgumentParser(
-        prog="medcoding", description="Build the medical-coding reports (HTML and PDF) and inspect notebook parameters.")
+        prog="medcoding", description="Build the medical-coding reports (HTML and PDF), inspect notebook parameters, import newer BLS files, "
+                    "write assignments and grade collected work.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
@@ -126,13 +151,38 @@ def make_parser() -> argparse.ArgumentParser:
     importer.add_argument("files", nargs="+", metavar="FILE", help="the downloaded BLS files")
     importer.add_argument("--replace", action="store_true",
                           help="use this file for a year data/ already holds from another file (the message lists what changes)")
-    commands.add_parser("assignments", add_help=False, help="write student notebooks (solutions removed) and an instructor key",
-                        description="Options: see `medcoding assignments --help`.")
+    commands.add_parser("assignments", add_help=False, help="write student notebooks (solutions removed) and an instructor key; "
+                        "with --roster, one per student and a private grading key",
+                        description="Options: see `medcoding assignments --help` and `medcoding assignments --roster CSV --help`.")
+
+    grade = commands.add_parser(
+        "grade", help="grade collected notebooks against the private key (gradebook, feedback, class summary)",
+        description="Grade collected notebooks: each runs in its own fresh kernel with time, memory and output limits "
+                    "and no network where the system allows; the answers are read back and checked, outside the "
+                    "student's kernel, against the private key made by `medcoding assignments --roster`, with each "
+                    "student's parameters from the roster.")
+    grade.add_argument("submissions", help="folder laid out <student-id>/<notebook>.ipynb, or a zip of one")
+    grade.add_argument("--roster", required=True, metavar="CSV", help="the class list used for `medcoding assignments --roster`")
+    grade.add_argument("--out", default="grades", metavar="DIR", help="output folder (default: grades/)")
+    grade.add_argument("--key", default=None, metavar="DIR", help="folder of the private key (default: dist/grading-key)")
+    grade.add_argument("--timeout", type=_timeout, default=300, metavar="SECONDS", help="time limit per notebook (default 300)")
+    grade.add_argument("--memory", type=_positive("--memory", "megabytes", int), default=2048, metavar="MB",
+                       help="memory limit per kernel (default 2048)")
+    grade.add_argument("--max-output", type=_positive("--max-output", "megabytes"), default=10, metavar="MB",
+                       help="output limit per notebook (default 10)")
+    grade.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                       help=f"notebooks graded at once (default here: {default_jobs()})")
+    grade.add_argument("--scheduler", default="local", choices=sorted(GRADING_SCHEDULERS),
+                       help="where the jobs run: local (a process pool on this machine; the default)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["assignments"] and any(a.split("=")[0] in ("--roster", "--assign-states") for a in argv):
+        from analysis.teaching.grading.assign import main as personalised_main  # one notebook per student, and the key
+
+        return personalised_main(argv[1:])
     if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.teaching.assignments
         from analysis.teaching.assignments import main as assignments_main
 
@@ -147,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             return _params(args)
         if args.command == "data":
             return _data(args)
+        if args.command == "grade":
+            return _grade(args)
         return _build(args)
     except InputError as error:
         print(f"medcoding: {error}", file=sys.stderr)
@@ -186,6 +238,32 @@ def _data(args) -> int:
         print(planned.message())
     if any(p.action != "unchanged" for p in done):
         print(NEXT_STEP)
+    return 0
+
+
+def _grade(args) -> int:
+    from analysis.teaching.grading.execute import Limits
+    from analysis.build.plan import default_jobs
+    from analysis.teaching.grading.grade import GRADED, grade_class
+
+    workers = args.jobs or default_jobs()
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory, max_output_mb=args.max_output)
+
+    def progress(result):
+        print(f"  {result.student_id} {result.notebook}: {result.status}", flush=True)
+
+    try:
+        with GRADING_SCHEDULERS[args.scheduler](workers) as executor:
+            results = grade_class(args.submissions, args.roster, args.out, key_dir=args.key, limits=limits,
+                                  workers=workers, progress=progress, executor=executor)
+    except AnalysisError as error:
+        print(f"medcoding grade: {error}", file=sys.stderr)
+        print("Nothing was graded.", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out)
+    graded = sum(r.status == GRADED for r in results)
+    print(f"Graded {graded} of {len(results)} rows; gradebook: {out / 'gradebook.csv'}, "
+          f"feedback: {out / 'feedback'}/, summary: {out / 'summary.html'}.")
     return 0
 
 

@@ -380,6 +380,13 @@ def build(source: Path | str = SOURCE_DIR, out: Path | str = DEFAULT_OUT) -> lis
     Nothing is written unless every notebook passes :func:`lint` and no solution text is left in a
     student version.
     """
+    everything = make_versions(source, out)
+    write_versions(everything, out)
+    return everything
+
+
+def make_versions(source: Path | str = SOURCE_DIR, out: Path | str = DEFAULT_OUT) -> list[NotebookVersions]:
+    """Every notebook's two versions, checked (lint, leaks, folders) but not written."""
     source, out = Path(source), Path(out)
     _check_folders(source, out)
     if out.resolve() == source.resolve() or source.resolve() in out.resolve().parents:
@@ -399,6 +406,12 @@ def build(source: Path | str = SOURCE_DIR, out: Path | str = DEFAULT_OUT) -> lis
         everything.append(versions)
     if problems:
         raise AssignmentError("cannot make the student notebooks:\n  " + "\n  ".join(problems))
+    return everything
+
+
+def write_versions(everything: list[NotebookVersions], out: Path | str = DEFAULT_OUT) -> None:
+    """Write the versions made by :func:`make_versions` into ``out/student/`` and ``out/instructor/``."""
+    out = Path(out)
     try:
         for folder, attribute in (("student", "student"), ("instructor", "instructor")):
             (out / folder).mkdir(parents=True, exist_ok=True)
@@ -407,7 +420,6 @@ def build(source: Path | str = SOURCE_DIR, out: Path | str = DEFAULT_OUT) -> lis
     except OSError as error:
         raise AssignmentUsageError(f"--out {out}: {error.filename or out} {cannot_write(error)}. "
                                    "Choose a folder you can write to with --out.") from None
-    return everything
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -415,7 +427,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis.teaching.assignments",
         description="Write student notebooks (solutions removed, outputs cleared) and an instructor key "
-                    "(solutions kept, markers removed) from the source notebooks.")
+                    "(solutions kept, markers removed) from the source notebooks.",
+        epilog="With --roster CSV: one notebook per student with their parameters, and a private grading key "
+               "(`medcoding assignments --roster CSV --help`).")
     parser.add_argument("--source", default=str(SOURCE_DIR), help="folder of source notebooks (default: notebooks/)")
     parser.add_argument("--out", default=str(DEFAULT_OUT),
                         help="output folder; student/ and instructor/ are made inside it (default: dist/)")

@@ -31,7 +31,8 @@ the value itself.
 The trade-off: the salt is public, so hashes keep an answer out of sight, not out of reach. A
 student who loops over every plausible value can find it (a salary has ~10^5 candidates), and two
 exercises with the same answer have the same hash. That student has done more work than the exercise.
-For a graded assessment, keep the instructor key (``dist/instructor/``) private and grade by hand.
+For a graded assessment, :mod:`analysis.teaching.grading` (``medcoding grade``) decides the grade outside
+the student's kernel, against a private key.
 
 >>> entry = make_entry(48780, tolerance=1, hints=[hint("Did you use the hourly wage?", divided_by=2080)])
 >>> register("doctest.median", entry)
