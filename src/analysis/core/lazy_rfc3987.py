@@ -51,7 +51,7 @@ def install() -> bool:
     imported or is not installed (jsonschema then leaves the "iri" formats out, as it would anyway)."""
     if NAME in sys.modules or importlib.util.find_spec(NAME) is None:
         return False
-    stand_in = _StandIn(NAME, "Stand-in for rfc3987_syntax until first use (see analysis._lazy_rfc3987).")
+    stand_in = _StandIn(NAME, "Stand-in for rfc3987_syntax until first use (see analysis.core.lazy_rfc3987).")
     stand_in.is_valid_syntax = is_valid_syntax
     sys.modules[NAME] = stand_in
     return True
