@@ -24,7 +24,8 @@ class Executor(Protocol):
     """Where build jobs run. Futures must be ``concurrent.futures``-like (``result()``)."""
 
     def start(self, stage: str, workers: int) -> None:
-        """Get ``workers`` workers for ``stage`` ready now (a browser starts while kernels start)."""
+        """Get (up to) ``workers`` workers for ``stage`` starting now, without waiting for them: a browser
+        starts while kernels start, and a kernel is warm before its first job. May be called again."""
 
     def submit(self, stage: str, job: dict):
         """Run one job; return a future of its result dict."""
@@ -48,17 +49,23 @@ class LocalExecutor:
                  build_id: str = "0" * 12):
         self.jobs, self.build_id = max(1, int(jobs)), build_id
         self.log_path, self.fresh_kernels, self.timeout = Path(log_path), fresh_kernels, timeout
+        self.printers = max(1, self.jobs // 2)
         self.pools: dict = {}
+        self.started: dict[str, list] = {}
         self.stop_event = None
         self.log_reset = False
 
     def start(self, stage: str, workers: int) -> None:
-        self._pool(stage, workers)
+        # A spawn pool starts a process only when a job arrives, so without these a printer (and its browser)
+        # would start only when the first HTML is done. One no-op each: the workers start now, in parallel.
+        pool = self._pool(stage, self.jobs if stage == "execute" else self.printers)
+        for _ in range(min(workers, pool._max_workers) - len(self.started.get(stage, ()))):
+            self.started.setdefault(stage, []).append(pool.submit(worker.ready))
 
     def submit(self, stage: str, job: dict):
         if stage == "execute":
             return self._pool(stage, self.jobs).submit(worker.execute_job, job)
-        return self._pool(stage, max(1, self.jobs // 2)).submit(worker.print_job, job)
+        return self._pool(stage, self.printers).submit(worker.print_job, job)
 
     def wait_any(self, futures: list) -> list:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -86,7 +93,7 @@ class LocalExecutor:
         return self.pools[stage]
 
     def stop(self) -> None:
-        pools, self.pools = list(self.pools.values()), {}
+        pools, self.pools, self.started = list(self.pools.values()), {}, {}
         if self.stop_event is not None:
             self.stop_event.set()
         processes = []
@@ -105,4 +112,4 @@ class LocalExecutor:
     def close(self) -> None:
         for executor in self.pools.values():
             executor.shutdown(wait=True)
-        self.pools = {}
+        self.pools, self.started = {}, {}

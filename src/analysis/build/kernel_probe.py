@@ -47,12 +47,31 @@ def install():
     sys.addaudithook(_audit)
 
 
-def begin(data_dir, package_dir, cwd):
-    """Put the kernel back to the state it had before its first notebook, then start recording."""
-    global _reads, _roots, _baseline
+def _keep_baseline():
+    global _baseline
     if _baseline is None:
         _baseline = dict(environ=dict(os.environ), path=list(sys.path), filters=list(warnings.filters))
-    else:
+        return True
+    return False
+
+
+def warm(modules):
+    """Import ``modules`` before the first notebook (the kernel is then warm, as a reused one is).
+
+    The state to go back to is kept first, so what these imports change is undone by :func:`begin`
+    exactly as for a kernel that has run a notebook; :func:`begin` forgets the ``analysis`` modules.
+    """
+    import importlib
+
+    _keep_baseline()
+    for name in modules:
+        importlib.import_module(name)
+
+
+def begin(data_dir, package_dir, cwd):
+    """Put the kernel back to the state it had before its first notebook, then start recording."""
+    global _reads, _roots
+    if not _keep_baseline():
         os.environ.clear()
         os.environ.update(_baseline["environ"])
         sys.path[:] = _baseline["path"]

@@ -89,6 +89,9 @@ def worker_init(config, stop_event):
     # Kernel work runs in one thread of its own: nbclient then installs no signal handlers of its own,
     # so SIGTERM always reaches _worker_terminate; one thread keeps one event loop for the kernel client.
     _W.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kernel")
+    # The kernel starts (and imports pandas and altair) while this process imports the exporter: the two
+    # overlap, and the first job finds a warm kernel. Jobs queue behind it on the same thread.
+    _W.thread.submit(_start_kernel, _W)
     from analysis.export import html  # noqa: F401  (imported once per worker; its modules are code inputs)
 
     _W.code = _worker_code()
@@ -139,6 +142,32 @@ def _worker_close():
             state.printer.close()
 
 
+#: What a kernel imports before its first notebook (not with ``--fresh-kernels``): what every report imports.
+WARM_MODULES = ("analysis.notebook", "analysis.topics.state_report")
+_WARM = """import sys as _sys
+import importlib.util as _util
+_spec = _util.spec_from_file_location("_medcoding_build", {probe!r})
+_sys.modules["_medcoding_build"] = _module = _util.module_from_spec(_spec)
+_spec.loader.exec_module(_module)
+_module.install()
+_module.warm({modules!r})
+del _sys, _util, _spec, _module"""
+
+
+def _start_kernel(state) -> None:
+    """Start the worker's kernel now (in the kernel thread); warm it unless every report gets a fresh one.
+    A kernel that does not start is left for the first job, which then reports why."""
+    kernel = _Kernel()
+    try:
+        kernel.start(None if state.config["fresh_kernels"] else
+                     _WARM.format(probe=kernel_probe.__file__, modules=list(WARM_MODULES)))
+    except Exception:
+        with contextlib.suppress(Exception):
+            kernel.shutdown()
+        return
+    state.kernel = kernel
+
+
 class _Kernel:
     """One kernel, started from this Python, kept for many notebooks."""
 
@@ -146,6 +175,31 @@ class _Kernel:
         self.km = _kernel_manager()
         self.kc = None
         self.last_nb = None
+
+    def start(self, code: str | None = None, timeout: float = 120) -> None:
+        """Start the kernel and its client as nbclient would, then run ``code`` in it (if given)."""
+        from jupyter_core.utils import run_sync
+
+        async def go():
+            # As nbclient does: IPython's history in memory, not in a shared sqlite file.
+            await self.km.start_kernel(extra_arguments=["--HistoryManager.hist_file=:memory:"])
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            await self.kc.wait_for_ready(timeout=timeout)
+            self.kc.allow_stdin = False
+            if code is None:
+                return
+            msg_id = self.kc.execute(code, silent=True, store_history=False)
+            while True:  # until the kernel is idle again, so that no message of this is left for the notebook
+                msg = await self.kc.get_iopub_msg(timeout=timeout)
+                if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                        and msg["content"]["execution_state"] == "idle"):
+                    break
+            reply = await self.kc.get_shell_msg(timeout=timeout)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"warming the kernel failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+
+        run_sync(go)()
 
     def _remove_socket_folder(self):
         import shutil
@@ -233,6 +287,11 @@ def _register_engine():
         papermill_engines.register(_ENGINE, ReusedKernelEngine)
 
 
+def ready() -> int:
+    """A no-op job: submitting it makes a pool start a worker now (its set-up starts the kernel or browser)."""
+    return os.getpid()
+
+
 def execute_job(job: dict) -> dict:
     """In a kernel worker: execute one report's notebook and write its HTML."""
     state = _W
@@ -313,7 +372,7 @@ def _execute(state, nb, job):
     from papermill.exceptions import PapermillExecutionError
 
     _register_engine()
-    if state.kernel is None:
+    if state.kernel is None:  # the last one failed or did not start (or --fresh-kernels): papermill starts one
         state.kernel = _Kernel()
     kernel = state.kernel
 
