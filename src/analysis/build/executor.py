@@ -225,6 +225,8 @@ class InProcessExecutor:
 
         if self.state is not None:
             worker.stop_main_process_state(self.state)
+            if self.state.thread is not None:  # a kernel still starting is killed once it has started
+                self.state.thread.submit(worker.stop_main_process_state, self.state)
         self.lanes = {}  # their daemon threads end with the process
 
     def close(self) -> None:
@@ -234,14 +236,20 @@ class InProcessExecutor:
         for lane in self.lanes.values():
             lane.close()
         if state is not None and state.thread is not None:
-            if state.kernel is not None:
-                with contextlib.suppress(Exception):
-                    state.thread.submit(state.kernel.shutdown).result(timeout=10)
+            # Queued behind whatever the kernel thread still has (a kernel still starting is then shut down too).
+            with contextlib.suppress(Exception):
+                state.thread.submit(_shutdown_kernel, state).result(timeout=60)
             state.thread.close(timeout=10)
         self.lanes, self.state = {}, None
         if self.log_file is not None:
             self.log_file.close()
             self.log_file = None
+
+
+def _shutdown_kernel(state) -> None:
+    kernel, state.kernel = state.kernel, None
+    if kernel is not None:
+        kernel.shutdown()
 
 
 def _close_printer(state) -> None:

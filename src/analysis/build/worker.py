@@ -413,11 +413,15 @@ def _execute(state, nb, job):
     from papermill.exceptions import PapermillExecutionError
 
     _register_engine()
-    if state.kernel is None:  # the last one failed or did not start (or --fresh-kernels): papermill starts one
-        state.kernel = _Kernel(state)
-    kernel = state.kernel
+    used = []
 
     def run():
+        # Here, in the kernel thread, after the warm kernel's start queued before it: deciding in the job's
+        # thread raced that start (a second, cold kernel was started and left running).
+        if state.kernel is None:  # the last one failed or did not start (or --fresh-kernels): papermill starts one
+            state.kernel = _Kernel(state)
+        kernel = state.kernel
+        used.append(kernel)
         return papermill.execute_notebook(
             nb, None, parameters=job["params"], engine_name=_ENGINE, kernel_name="python3", progress_bar=False,
             log_output=False, execution_timeout=state.config["timeout"], start_timeout=120, medcoding_kernel=kernel)
@@ -426,15 +430,15 @@ def _execute(state, nb, job):
     try:
         executed = state.thread.submit(run).result()
     except PapermillExecutionError as failure:
-        executed = kernel.last_nb
+        executed = used[0].last_nb
         error = f"{failure.ename}: {_first_line(failure.evalue)} (in code cell {failure.exec_count})"
     except Exception as failure:
-        executed = kernel.last_nb
+        executed = used[0].last_nb if used else None
         error = f"{type(failure).__name__}: {_first_line(str(failure))}"
-    if error is not None or state.config["fresh_kernels"] or state.stop_event.is_set():
+    if used and (error is not None or state.config["fresh_kernels"] or state.stop_event.is_set()):
         # A kernel that failed may be busy or broken: the next report gets a new one.
         with contextlib.suppress(Exception):
-            state.thread.submit(kernel.shutdown).result(timeout=30)
+            state.thread.submit(used[0].shutdown).result(timeout=30)
         state.kernel = None
     if state.stop_event.is_set() and state.config["role"] != "main":
         _worker_terminate(signal.SIGTERM, None)
