@@ -47,7 +47,6 @@ from analysis.data.ai_exposure import (  # noqa: F401  (the notebook and the tes
     SCENARIO_BASE_YEAR,
     _RATING_COLUMNS,
     _career_links,
-    _file_key,
     _load_exposure,
     _occupation_index,
     _share,

@@ -25,7 +25,8 @@ import altair as alt
 import pandas as pd
 
 from analysis.data.article import DEMAND_LEVELS, load_career_path, load_hcc_niche, load_national_overview, load_specialties
-from analysis.data.careers import career_wages, careers_chart, files_stamp, range_text, years_text
+from analysis.data.cache import files_stamp
+from analysis.data.careers import career_wages, careers_chart, range_text, years_text
 from analysis.core.errors import InputError, closest
 from analysis.data.evidence import national_fact, state_wage_measure
 from analysis.teaching.exercises import computed, hint
