@@ -445,7 +445,7 @@ def _notebook_bytes(report: Report) -> bytes:
 
 
 def stale_reason(report: Report, entry: dict | None, fmt: str, *, out: Path, notebook_sha: str, environment: str,
-                 hashes: _Hashes, force: bool = False) -> str | None:
+                 hashes: _Hashes, force: bool = False, paper: str = "letter") -> str | None:
     """Why ``report`` needs building in ``fmt`` (a short phrase), or None when it is up to date."""
     if force:
         return "--force"
@@ -465,6 +465,8 @@ def stale_reason(report: Report, entry: dict | None, fmt: str, *, out: Path, not
         if hashes(root / key) != digest:
             return f"data changed: {key}"
     recorded = entry["outputs"][fmt]
+    if fmt == "pdf" and recorded.get("paper", "letter") != paper:
+        return "paper size changed"
     try:
         stat = report.output(out, fmt).stat()
     except FileNotFoundError:
@@ -670,7 +672,7 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
           formats: tuple[str, ...] | None = None, jobs: int | None = None, force: bool = False,
           out: Path | str = "reports", notebooks_dir: Path | str = NOTEBOOKS_DIR, index: bool = False,
           fresh_kernels: bool = False,
-          timeout: float = 600, progress: bool | None = None, log=print) -> Summary:
+          timeout: float = 600, progress: bool | None = None, log=print, paper: str = "letter") -> Summary:
     """Build the selected reports (all by default); see the module docstring. Returns a :class:`Summary`.
 
     Raises :class:`~analysis.errors.InputError` for a bad selection or parameter, before anything is
@@ -682,6 +684,10 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
     for fmt in formats:
         if fmt not in FORMATS:
             raise InputError("--format", fmt, allowed=FORMATS, suggestion=closest(fmt, FORMATS))
+    from .export import PAPER_SIZES
+
+    if paper not in PAPER_SIZES:
+        raise InputError("--paper", paper, allowed=tuple(PAPER_SIZES), suggestion=closest(paper, tuple(PAPER_SIZES)))
     out = Path(out)
     reports = plan(states=states, topics=topics, assignments=assignments, formats=formats,
                    notebooks_dir=Path(notebooks_dir), index=index)  # InputError here: nothing written yet
@@ -690,6 +696,7 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
         sweep_temporary_files(out)
         manifest = load_manifest(out)
         runner = _Runner(out, manifest, jobs or default_jobs(), fresh_kernels, timeout, progress, log)
+        runner.paper = paper
         try:
             runner.run([r for r in reports if r.kind != "index"], force)
             index_page = [r for r in reports if r.kind == "index"]
@@ -727,6 +734,7 @@ class _Runner:
         self.pools: dict = {}
         self.stop_event = None
         self.log_reset = False
+        self.paper = "letter"
 
     # -- deciding
     def _work(self, reports, force):
@@ -736,7 +744,8 @@ class _Runner:
             notebook_sha = hashlib.sha256(notebook_text).hexdigest()
             entry = self.manifest["reports"].get(report.id)
             reasons = {fmt: stale_reason(report, entry, fmt, out=self.out, notebook_sha=notebook_sha,
-                                         environment=self.environment, hashes=self.hashes, force=force)
+                                         environment=self.environment, hashes=self.hashes, force=force,
+                                         paper=self.paper)
                        for fmt in dict.fromkeys(("html",) + report.formats)}
             wanted = {fmt: reasons[fmt] for fmt in report.formats}
             if not any(wanted.values()):
@@ -842,7 +851,7 @@ class _Runner:
             log_path.write_text("")
             self.log_reset = True
         config = dict(role=role, data_dir=str(data_dir()), log=str(log_path), fresh_kernels=self.fresh_kernels,
-                      timeout=self.timeout)
+                      timeout=self.timeout, paper=self.paper)
         self.pools[role] = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
                                                initargs=(config, self.stop_event))
         return self.pools[role]
@@ -906,7 +915,7 @@ class _Runner:
         if entry is None or "pdf" not in result.get("written", ()):
             return
         pdf = report.output(self.out, "pdf").stat()
-        entry["outputs"]["pdf"] = {"size": pdf.st_size, "mtime_ns": pdf.st_mtime_ns}
+        entry["outputs"]["pdf"] = {"size": pdf.st_size, "mtime_ns": pdf.st_mtime_ns, "paper": self.paper}
         entry["pdf_key"] = entry.get("html_key")
         save_manifest(self.out, self.manifest)
 
@@ -1388,7 +1397,7 @@ def _printer(state):
             path = find_chromium()
             if path is None:
                 raise ChromiumMissing()
-            state.printer = ChromiumPrinter(path).__enter__()
+            state.printer = ChromiumPrinter(path, paper=state.config.get("paper", "letter")).__enter__()
         except ChromiumMissing as missing:
             state.chromium_problem = str(missing)
     return state.printer

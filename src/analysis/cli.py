@@ -42,6 +42,16 @@ def _formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
+def _paper(text: str) -> str:
+    from .export import PAPER_SIZES
+
+    value = text.strip().lower()
+    if value not in PAPER_SIZES:
+        raise argparse.ArgumentTypeError(str(InputError("--paper", text, allowed=tuple(PAPER_SIZES),
+                                                        suggestion=closest(value, tuple(PAPER_SIZES)))))
+    return value
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -77,6 +87,8 @@ def make_parser() -> argparse.ArgumentParser:
                             "See `medcoding params NOTEBOOK`")
     build.add_argument("--format", type=_formats, default=None, metavar="html,pdf",
                        help="formats to write (default: html,pdf; without Chromium the PDFs are skipped with a note)")
+    build.add_argument("--paper", type=_paper, default="letter", metavar="letter|a4",
+                       help="paper size of the PDFs (default: letter)")
     build.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help=f"kernel worker processes, each with its own kernel (default here: {default_jobs()}: one per CPU, "
                             "at most 4); PDFs are printed by one more process per two workers")
@@ -137,7 +149,7 @@ def _build(args) -> int:
     summary = build(states=args.state, topics=args.topic, assignments=args.parameters, formats=args.format,
                     jobs=args.jobs, force=args.force, out=Path(args.out),
                     notebooks_dir=Path(args.notebooks) if args.notebooks else NOTEBOOKS_DIR, index=args.index,
-                    fresh_kernels=args.fresh_kernels, timeout=args.timeout, progress=args.progress)
+                    fresh_kernels=args.fresh_kernels, timeout=args.timeout, progress=args.progress, paper=args.paper)
     print(summary.text())
     return summary.exit_code
 

@@ -29,6 +29,7 @@ import copy
 import functools
 import glob
 import html as html_lib
+import io
 import json
 import os
 import re
@@ -39,8 +40,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import rendering
+from . import chart_text, rendering
 from .errors import AnalysisError
+from .report_preprocessors import MoveTaggedCellsFirst, report_config
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "medcoding_report"
@@ -58,12 +60,16 @@ BROWSER_FLAGS = (
     "--disable-sync",
 )
 
+#: Paper sizes a PDF can be printed on (``medcoding build --paper``), as playwright names them.
+PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
+
 # Browser names looked up on PATH, in this order, after $MEDCODING_CHROMIUM.
 _BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
+#: The PDF's and the page's keywords.
+REPORT_KEYWORDS = "medical coding, medical records specialists, SOC 29-2072, BLS OEWS, salary, job outlook, certification"
+
 _VEGALITE_MIMETYPE = re.compile(r"application/vnd\.vegalite\.v\d+(\+json|\.json)")
-_PARAMETER_TAGS = {"parameters", "injected-parameters"}
-_DROPPED_TAGS = {"remove-cell", "exercise"}
 
 
 class ReportError(AnalysisError):
@@ -128,6 +134,8 @@ def html_report(
         "medcoding": {
             "title": title,
             "data_date": data_date,
+            "subject": f"{title}: public evidence (BLS and others) beside the claims of a 2026 medical-coding career article",
+            "keywords": REPORT_KEYWORDS,
             "sources": list(sources),
             "parameters": shown,
             "vega_bundle": vega_bundle(),
@@ -143,6 +151,8 @@ def _exporter():
     from nbconvert import HTMLExporter
 
     return HTMLExporter(
+        config=report_config(),
+        preprocessors=[MoveTaggedCellsFirst],
         extra_template_basedirs=[str(TEMPLATES)],
         template_name=TEMPLATE_NAME,
         exclude_input=True,
@@ -155,24 +165,18 @@ def _exporter():
 
 
 def _report_notebook(executed_nb, title: str):
-    """A copy of the notebook as the report shows it: charts as embed code numbered in order, stable
-    cell ids, no parameter cells, no exercises (they are for working in JupyterLab, and an instructor's
-    copy would show solutions), pandas table ids numbered in order, cells tagged ``remove-cell``/``remove-output``
-    honoured."""
+    """A copy of the notebook as the report shows it: charts as embed code numbered in order, each in a
+    figure with its text alternative, stable cell ids, pandas table ids numbered in order. Which cells
+    the report leaves out (tags) is the exporter's configuration: :func:`report_preprocessors.report_config`."""
     nb = copy.deepcopy(executed_nb)
     nb.metadata["title"] = title
     cells, charts = [], 0
     for cell in nb.cells:
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & _DROPPED_TAGS or (cell.cell_type == "code" and tags & _PARAMETER_TAGS):
-            continue
         if cell.cell_type == "code":
-            if "remove-output" in tags:
-                cell.outputs = []
             for output in cell.outputs:
                 specs = _chart_specs(output)
                 if specs is not None:
-                    html = "\n".join(rendering.chart_html(spec, charts + i + 1) for i, spec in enumerate(specs))
+                    html = "\n".join(chart_text.figure_html(spec, charts + i + 1) for i, spec in enumerate(specs))
                     charts += len(specs)
                     output["data"] = nbformat.from_dict({"text/html": html})
         # Random ids (papermill's injected cell gets a new one each run) would change every report.
@@ -316,11 +320,15 @@ class ChromiumPrinter:
     :class:`ChartsNotDrawn` if one fails or they take longer than ``timeout`` seconds.
     """
 
-    def __init__(self, executable: str | os.PathLike | None = None, *, timeout: float = 30.0):
+    def __init__(self, executable: str | os.PathLike | None = None, *, timeout: float = 30.0, paper: str = "letter"):
         path = Path(executable) if executable else find_chromium()
         if path is None:
             raise ChromiumMissing()
-        self.executable, self.timeout = path, timeout
+        if paper not in PAPER_SIZES:
+            from .errors import InputError, closest
+
+            raise InputError("paper", paper, allowed=tuple(PAPER_SIZES), suggestion=closest(paper, tuple(PAPER_SIZES)))
+        self.executable, self.timeout, self.paper = path, timeout, paper
         self._playwright = self._browser = self._page = None
         self._result: PrintResult | None = None
 
@@ -391,8 +399,10 @@ class ChromiumPrinter:
     def print_pdf(self, html_path: str | os.PathLike, pdf_path: str | os.PathLike) -> PrintResult:
         """Open ``html_path``, wait until every chart is drawn, write the PDF to ``pdf_path``.
 
-        The page size (US Letter) and margins come from the report's print CSS; each page has a
-        footer with the report's title and its page number.
+        The PDF is tagged (a structure tree for screen readers), has bookmarks from the headings, and
+        carries the page's title, description (as subject), keywords and language in its metadata. The
+        paper is the printer's (Letter by default); margins come from the print CSS; each page has a
+        header with the title and the date of the data, and a footer with "page x of y".
         """
         if self._browser is None:
             raise ReportError("ChromiumPrinter.print_pdf needs the printer opened first: `with ChromiumPrinter(path) as printer:`.")
@@ -412,14 +422,20 @@ class ChromiumPrinter:
             if state["failed"]:
                 raise ChartsNotDrawn(f"{html_path}: {len(state['failed'])} chart(s) could not be drawn: {'; '.join(state['failed'])}")
             result.charts = state["drawn"]
+            about = page.evaluate(_ABOUT_PAGE)
             page.pdf(
                 path=str(pdf_path),
-                prefer_css_page_size=True,
+                format=PAPER_SIZES[self.paper],
+                prefer_css_page_size=False,
                 print_background=True,
                 display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=_footer(page.title()),
+                header_template=_header(about["title"], about["date"]),
+                footer_template=_footer(about["title"]),
+                tagged=True,
+                outline=True,
             )
+            set_pdf_metadata(pdf_path, title=about["title"], subject=about["subject"], keywords=about["keywords"],
+                             language=about["lang"])
         except Exception:
             # A page in an unknown state is not reused for the next report.
             page.context.close()
@@ -431,10 +447,41 @@ class ChromiumPrinter:
         return result
 
 
+_ABOUT_PAGE = """() => {
+  const meta = (name) => (document.querySelector(`meta[name="${name}"]`) || {}).content || "";
+  return {title: document.title, subject: meta("description"), keywords: meta("keywords"),
+          date: meta("medcoding-data-date"), lang: document.documentElement.lang || ""};
+}"""
+
+
+def _header(title: str, data_date: str) -> str:
+    """Page header: the date of the data (the footer has the title and the page number)."""
+    date = f"Data as of {html_lib.escape(data_date)}" if data_date else ""
+    return f'<div style="font-size:8px;color:#444;width:100%;margin:0 0.6in;text-align:right">{date}</div>'
+
+
+
+def set_pdf_metadata(pdf_path, *, title: str, subject: str, keywords: str, language: str) -> None:
+    """Write title, subject, keywords and language into a PDF (Chromium writes only the title).
+
+    An incremental update (pypdf): the bytes Chromium wrote, its tags and bookmarks stay as they are.
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(str(pdf_path), incremental=True)
+    writer.add_metadata({"/Title": title, "/Subject": subject, "/Keywords": keywords})
+    if language:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+    updated = io.BytesIO()
+    writer.write(updated)
+    Path(pdf_path).write_bytes(updated.getvalue())
+
+
 def _footer(title: str) -> str:
     """Page footer: the report's title and 'page N of M' (Chromium fills in the numbers)."""
     return (
-        '<div style="font-size:8px;color:#555;width:100%;margin:0 0.6in;display:flex;justify-content:space-between">'
+        '<div style="font-size:8px;color:#444;width:100%;margin:0 0.6in;display:flex;justify-content:space-between">'
         f'<span>{html_lib.escape(title)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
     )
 

@@ -22,6 +22,7 @@ import pandas as pd
 from .article import load_remote_advantages, load_remote_work_models, load_state_salaries
 from .evidence import PERCENTILES_2023_FILE, STATE_WAGE_FILES, load_national_facts, load_state_wages, state_wage_measure
 from .exercises import computed, hint
+from .labels import for_readers
 from .notebook import Markdown
 from .params import Choice, ParameterSet, Text
 from .states import ALLOWED_FORMS, State, lookup_state, states_table
@@ -451,7 +452,7 @@ def table_view(frame: pd.DataFrame):
     if {"value", "unit"} <= set(frame.columns):  # a long table: money rows are the ones whose unit is USD
         money = frame.index[frame.unit.astype(str).str.startswith("USD")]
         styler = styler.format(_money, subset=pd.IndexSlice[money, ["value"]])
-    return styler.hide(axis="index")
+    return for_readers(styler.hide(axis="index"))
 
 
 def _money_or_signed(column: str):
