@@ -569,12 +569,14 @@ def index_notebook() -> dict:
         "metadata": {"kernelspec": {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)",
                                     "language": "python"}, "language_info": {"name": "python"}},
         "cells": [
-            cell("markdown", "Every report of the kit, built by `medcoding build`. Click a state on the map to open its "
-                             "report; the topic reports follow. Each report is one offline page (and a PDF beside it)."),
+            cell("markdown", "Every report of the kit. Open a state's report from the map or from the list of states "
+                             "below it; the topic reports follow. Each report is one offline page (and a PDF beside it)."),
             cell("code", "state_links = {}\ntopic_links = []\nother_links = []", metadata={"tags": ["parameters"]}),
-            cell("code", "from analysis import rendering, report\n\nrendering.configure();"),
+            cell("code", "from analysis import index_page, rendering, report, summary\n\nrendering.configure();"),
+            cell("code", "summary.index()"),
             cell("markdown", "## States"),
             cell("code", "report.overview_map(state_links)"),
+            cell("code", "index_page.state_list(state_links)"),
             cell("markdown", "## Topics"),
             cell("code", "report.report_list(topic_links)"),
             cell("code", "report.report_list(other_links, 'Reports with other parameters')"),
