@@ -363,8 +363,11 @@ def test_state_report_is_stored_clean_with_its_declared_defaults():
                                       "language": "python"}
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count is None and c.outputs == [] for c in code)
-    assert "Learning objectives" in nb.cells[0].source
     parameters = code[0]
+    intro = nb.cells[:nb.cells.index(parameters)]
+    # The title and the teaching notes (objectives) are for the notebook only; the report has its own title.
+    assert intro[0].source.startswith("# ") and "notebook-only" in intro[0].metadata.tags
+    assert any("Learning objectives" in c.source and "notebook-only" in c.metadata.get("tags", []) for c in intro)
     assert parameters.metadata.tags == ["parameters"]
     assigned = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(parameters.source).body}
     assert assigned == PARAMETERS.defaults()

@@ -46,8 +46,11 @@ def test_stored_without_outputs_and_with_the_project_kernel(key):
 def test_parameters_cell_follows_the_intro_and_equals_the_declared_defaults(key):
     path, module = NOTEBOOKS[key]
     nb = nbformat.read(path, as_version=4)
-    assert nb.cells[0].cell_type == "markdown" and "**Learning objectives**" in nb.cells[0].source
-    cell = nb.cells[1]
+    first = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    intro = nb.cells[:first]
+    assert intro and all(c.cell_type == "markdown" for c in intro)
+    assert any("Learning objectives" in c.source and "notebook-only" in c.metadata.get("tags", []) for c in intro)
+    cell = nb.cells[first]
     assert cell.metadata.get("tags") == ["parameters"]
     assigned = {}
     for statement in ast.parse(cell.source).body:
@@ -55,13 +58,14 @@ def test_parameters_cell_follows_the_intro_and_equals_the_declared_defaults(key)
         assigned[statement.targets[0].id] = ast.literal_eval(statement.value)
     assert assigned == module.PARAMETERS.defaults()
     assert all("#" in line for line in cell.source.splitlines()), "every parameter has a comment"
-    assert f'start("{module.PARAMETERS.notebook}", globals())' in nb.cells[2].source
+    assert f'start("{module.PARAMETERS.notebook}", globals())' in nb.cells[first + 1].source
 
 
 @pytest.mark.parametrize("key", NOTEBOOKS)
 def test_intro_documents_every_parameter_and_example(key):
     path, module = NOTEBOOKS[key]
-    intro = nbformat.read(path, as_version=4).cells[0].source
+    intro = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"
+                       and "notebook-only" in c.metadata.get("tags", []))
     for param in module.PARAMETERS:
         assert f"- `{param.name}` (default" in intro, param.name
     for example in module.PARAMETERS.examples:
