@@ -7,6 +7,7 @@ its output folder before changing anything.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from file_snapshots import snapshot
 
 from analysis import build as builder
 from analysis.cli import main
@@ -331,6 +333,50 @@ def test_without_chromium_html_is_built_and_pdf_skipped_with_a_note(built, tmp_p
     # PDF asked for by name: the build says it could not do what was asked.
     assert run_build(out, built["data"], states="CA", formats=("pdf",)).exit_code == 1
     assert not (out / "states" / "CA.pdf").exists()
+
+
+def test_pdf_asked_for_without_chromium_says_what_was_and_was_not_done(built, tmp_path, monkeypatch, capsys):
+    out = copy_tree(built["out"], tmp_path / "reports")
+    before = snapshot(out, skip=(builder.LOG_NAME,))
+    monkeypatch.setenv("MEDCODING_CHROMIUM", str(tmp_path / "no-such-browser"))
+    monkeypatch.setenv(builder.DATA_DIR_ENV, str(built["data"]))
+    code = main(["build", "--state", "CA", "--format", "pdf", "--out", str(out), "--no-progress"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert printed.startswith("FAILED: PDF was asked for with --format but no PDF could be printed for 1 report")
+    assert "Built 1 report" not in printed and "apt-get install chromium" in printed
+    assert snapshot(out, skip=(builder.LOG_NAME,)) == before
+
+
+def test_summary_never_says_built_beside_a_pdf_it_could_not_print():
+    outcome = builder.Outcome("states/TX", "built", ("html",), "new", pdf_skipped="No Chromium was found.")
+    text = builder.Summary([outcome], 1.0, Path("reports"), pdf_requested_explicitly=True).text()
+    assert text.splitlines()[0].startswith("FAILED: PDF was asked for") and "Only the HTML of 1 of them was written" in text
+    assert "Wrote 1 file (1 HTML, 0 PDF) for 1 report" in text and "Built 1 report" not in text
+    default = builder.Summary([outcome], 1.0, Path("reports")).text()  # PDF not asked for by name: a note only
+    assert default.startswith("Built 1 report (1 HTML, 0 PDF)") and "PDF not printed for 1 report(s)" in default
+
+
+def test_disk_full_while_the_manifest_is_written_keeps_the_earlier_reports(built, tmp_path, monkeypatch, capsys):
+    out = copy_tree(built["out"], tmp_path / "reports")
+    (tmp_path / "notes.txt").write_text("someone's notes beside the reports")
+    before = snapshot(tmp_path, skip=("reports/" + builder.LOG_NAME,))
+    original = builder.write_atomic
+
+    def disk_full(path, data, **kwargs):
+        if Path(path).name == builder.MANIFEST_NAME:
+            with open(builder.temp_path(Path(path)), "wb") as handle:  # a half-written temporary file, as on a full disk
+                handle.write(b'{"version": 1, "rep')
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return original(path, data, **kwargs)
+
+    monkeypatch.setattr(builder, "write_atomic", disk_full)
+    monkeypatch.setenv(builder.DATA_DIR_ENV, str(built["data"]))
+    code = main(["build", "--state", "TX", "--format", "html", "--force", "--out", str(out), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "the disk is full" in err and builder.MANIFEST_NAME in err and "as they were" in err and "Traceback" not in err
+    assert snapshot(tmp_path, skip=("reports/" + builder.LOG_NAME,)) == before  # no temporary file left either
 
 
 def test_index_links_every_report_from_the_map(built, tmp_path):

@@ -4,6 +4,7 @@ These need a Chromium (Debian: `apt-get install chromium`) and pdftotext (`poppl
 them the tests are skipped, unless MEDCODING_REQUIRE_BROWSER=1 (CI sets it): then they fail.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -236,3 +237,114 @@ def _stop_lab(server, base, token):
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
+
+
+# ---------------------------------------------------------------------------------------------- hostile data
+
+IMG_PAYLOAD = """CPC <img src="http://203.0.113.7/spec.png" onerror="document.title='XSS'">"""
+SCRIPT_PAYLOAD = """CPC <script>document.title='XSS2'; window.medcodingXss = 1</script> ![m](http://203.0.113.7/md.png)"""
+
+
+def _hostile_specialties(data):
+    """The issue's cell in article/specialties.csv (General Outpatient's credential), and a script and a
+    Markdown image in the default specialty's credential, which the headline puts into Markdown."""
+    import csv
+
+    path = data / "article" / "specialties.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8-sig", newline="")))
+    column = rows[0].index("certification")
+    for row in rows[1:]:
+        if row[1] == "General Outpatient":
+            row[column] = IMG_PAYLOAD
+        if row[1] == "Risk Adjustment/HCC":
+            row[column] = SCRIPT_PAYLOAD
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory, chromium):
+    """The specialty topic report (HTML and PDF), built by the builder from a copy of data/ with hostile cells."""
+    from analysis import build as builder
+
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data"
+    shutil.copytree(builder.data_dir(), data)
+    _hostile_specialties(data)
+    before = os.environ.get(builder.DATA_DIR_ENV)
+    os.environ[builder.DATA_DIR_ENV] = str(data)
+    try:
+        summary = builder.build(topics="specialty", formats=("html", "pdf"), out=root / "reports", jobs=1, progress=False)
+    finally:
+        if before is None:
+            os.environ.pop(builder.DATA_DIR_ENV, None)
+        else:
+            os.environ[builder.DATA_DIR_ENV] = before
+    assert summary.exit_code == 0, summary.text()
+    title = builder._notebook_title(builder.NOTEBOOKS_DIR / "03_specialty.ipynb")
+    return {"html": root / "reports" / "topics" / "specialty.html", "pdf": root / "reports" / "topics" / "specialty.pdf",
+            "title": title}
+
+
+def test_hostile_data_makes_no_request_runs_no_script_and_shows_as_text(browser, hostile_report):
+    offline = Offline(browser)
+    page = offline.page
+    page.goto(hostile_report["html"].as_uri())
+    page.wait_for_function("() => window.medcodingCharts && window.medcodingCharts.done", timeout=30000)
+    state = page.evaluate("() => window.medcodingCharts")
+    assert state["failed"] == [] and state["drawn"] == state["total"] > 0
+    # The cells show as the text they are, in the tables and in the headline.
+    body = page.inner_text("body")
+    assert IMG_PAYLOAD in body and "<script>document.title='XSS2'" in body and "![m](http://203.0.113.7/md.png)" in body
+    # Every chart mark hovered: tooltips show the text too, and fetch nothing.
+    marks = page.locator(".medcoding-chart svg.marks [role='graphics-symbol']")
+    for i in range(min(marks.count(), 60)):
+        with contextlib.suppress(Exception):
+            marks.nth(i).hover(timeout=1000)
+    page.wait_for_timeout(300)
+    assert page.title() == hostile_report["title"]
+    assert page.evaluate("() => window.medcodingXss") is None
+    assert page.evaluate("() => [...document.querySelectorAll('img')].filter(i => !i.src.startsWith('data:')).length") == 0
+    assert offline.attempted == []
+    assert [e for e in offline.errors if "Content Security Policy" not in e] == []
+    offline.close()
+
+
+def test_hostile_data_leaves_the_pdf_title_alone(hostile_report):
+    _need("pdfinfo", shutil.which("pdfinfo"))
+    info = subprocess.run(["pdfinfo", str(hostile_report["pdf"])], capture_output=True, text=True, check=True).stdout
+    title = next(line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Title:"))
+    assert title == hostile_report["title"]
+    text = subprocess.run(["pdftotext", str(hostile_report["pdf"]), "-"], capture_output=True, text=True).stdout
+    assert "credential CPC <script>document.title='XSS2'" in " ".join(text.split())  # printed as text
+
+
+def test_markup_that_slipped_through_is_still_blocked_by_the_page_policy(browser, report, tmp_path):
+    """The second line of defence: even raw markup inside an output fetches nothing and runs nothing."""
+    raw = ('<img src="http://203.0.113.7/raw.png" onerror="document.title=\'XSS\'">'
+           '<script>document.title = "XSS"</script><div style="background:url(http://203.0.113.7/bg.png)">x</div>')
+    page_text = report.read_text(encoding="utf-8").replace("</main>", raw + "</main>", 1)
+    hostile = tmp_path / "raw.html"
+    hostile.write_text(page_text, encoding="utf-8")
+    context = browser.new_context()
+    reached_network, errors = [], []
+
+    def route(request_route):
+        if request_route.request.url.startswith("file://"):
+            request_route.continue_()
+        else:
+            reached_network.append(request_route.request.url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.goto(hostile.as_uri())
+    page.wait_for_function("() => window.medcodingCharts && window.medcodingCharts.done", timeout=30000)
+    assert page.evaluate("() => window.medcodingCharts.drawn") == 3  # the report's own scripts still run
+    assert page.title() == REPORT["title"]
+    # Chromium refused each one before it left the page (playwright still lists them as requests).
+    assert reached_network == []
+    blocked = " ".join(errors)
+    assert "Content Security Policy" in blocked and "raw.png" in blocked and "bg.png" in blocked
+    context.close()

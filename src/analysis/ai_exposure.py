@@ -24,6 +24,7 @@ Backs ``notebooks/05_ai_impact.ipynb``. Three kinds of content, kept apart on pu
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -611,8 +612,10 @@ def _share_value(name: str, value) -> float:
             value = float(value.strip().rstrip("%")) / (100 if value.strip().endswith("%") else 1)
         except ValueError:
             raise InputError(name, value, reason="must be a number", allowed="a share from 0 to 1 (0.8 means 80%)") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InputError(name, value, reason="must be a number", allowed="a share from 0 to 1 (0.8 means 80%)")
+    if not math.isfinite(value):
+        raise InputError(name, value, reason="must be a finite number (not nan or infinity)", allowed="a share from 0 to 1 (0.8 means 80%)")
     if value < 0 or value > 1:
         suggestion = value / 100 if 2 <= value <= 100 else None  # 80 probably meant 80%
         raise InputError(name, value, reason="a share must be between 0 and 1" + (" (write 80% as 0.8)" if suggestion else ""),

@@ -68,6 +68,29 @@ class AssignmentError(AnalysisError):
     """A source notebook's solution markers cannot be turned into a student version."""
 
 
+class AssignmentUsageError(AssignmentError):
+    """``--source`` or ``--out`` cannot be used (a file, a missing folder...): a bad command line."""
+
+
+def _check_folders(source: Path, out: Path) -> None:
+    """Refuse, before anything is written, a source that is not a folder and an out that cannot be one."""
+    from .build import path_problem
+
+    problem = path_problem(source)
+    if problem:
+        raise AssignmentUsageError(f"--source {source}: {problem}. Give the folder of the source notebooks "
+                                   "(default: the kit's notebooks/).")
+    for place in [*reversed(out.absolute().parents), out.absolute()]:
+        problem = path_problem(place)
+        if problem is None or problem.endswith("does not exist"):
+            if problem:
+                break
+            continue
+        where = "" if place == out.absolute() else f" ({place} {problem})"
+        raise AssignmentUsageError(f"--out {out}: cannot be used as a folder{where}{'' if where else ': ' + problem}. "
+                                   "Name a folder (it will hold student/ and instructor/), e.g. dist.")
+
+
 @dataclass
 class Split:
     """One cell's source as the student and the instructor get it, and the solution text removed."""
@@ -359,6 +382,7 @@ def build(source: Path | str = SOURCE_DIR, out: Path | str = DEFAULT_OUT) -> lis
     student version.
     """
     source, out = Path(source), Path(out)
+    _check_folders(source, out)
     if out.resolve() == source.resolve() or source.resolve() in out.resolve().parents:
         raise AssignmentError(f"--out {out} is inside the source folder {source}; choose another folder (e.g. dist).")
     paths = sorted(source.glob("*.ipynb"))
@@ -376,10 +400,16 @@ def build(source: Path | str = SOURCE_DIR, out: Path | str = DEFAULT_OUT) -> lis
         everything.append(versions)
     if problems:
         raise AssignmentError("cannot make the student notebooks:\n  " + "\n  ".join(problems))
-    for folder, attribute in (("student", "student"), ("instructor", "instructor")):
-        (out / folder).mkdir(parents=True, exist_ok=True)
-        for versions in everything:
-            nbformat.write(getattr(versions, attribute), out / folder / versions.name)
+    try:
+        for folder, attribute in (("student", "student"), ("instructor", "instructor")):
+            (out / folder).mkdir(parents=True, exist_ok=True)
+            for versions in everything:
+                nbformat.write(getattr(versions, attribute), out / folder / versions.name)
+    except OSError as error:
+        from .build import _cannot_write
+
+        raise AssignmentUsageError(f"--out {out}: {error.filename or out} {_cannot_write(error)}. "
+                                   "Choose a folder you can write to with --out.") from None
     return everything
 
 
@@ -392,9 +422,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", default=str(SOURCE_DIR), help="folder of source notebooks (default: notebooks/)")
     parser.add_argument("--out", default=str(DEFAULT_OUT),
                         help="output folder; student/ and instructor/ are made inside it (default: dist/)")
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse has printed its message
+        return int(stop.code or 0)
+    try:
+        if not args.out.strip():  # Path("") would be the current folder
+            raise AssignmentUsageError("--out '': is empty. Name a folder (it will hold student/ and instructor/), e.g. dist.")
         written = build(args.source, args.out)
+    except AssignmentUsageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 2
     except AnalysisError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

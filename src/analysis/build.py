@@ -22,8 +22,11 @@
    notebook is kept under ``_failed/`` and the earlier report stays.
 4. **Write atomically.** Every file is written to a hidden temporary file in the same folder and
    moved into place with ``os.replace``: a report on disk is always a complete earlier one or a
-   complete new one, even when the build is killed. Temporary files of a killed build are removed
-   by the next build.
+   complete new one, even when the build is killed. A report's HTML and PDF are moved into place by
+   this process only after the manifest records them, so a report and its record change together.
+   Temporary names carry the build's id; the lock file holds that id while the build runs, so the
+   next build removes a killed build's temporary files and nothing else. ``--out`` must be a folder
+   for reports only (:func:`check_out_folder`).
 5. **Record** each finished report in ``.build-manifest.json`` (also written atomically, after every
    report, so an interrupted build keeps what it finished).
 
@@ -95,6 +98,12 @@ LOCK_NAME = ".build.lock"
 LOG_NAME = ".build.log"
 FAILED_DIR = "_failed"
 TEMP_MARK = ".tmp-"
+#: Names the kit writes directly under --out (and nothing else): a folder holding only these, or a manifest,
+#: is the kit's own.
+KIT_NAMES = ("states", "topics", "_failed", "index.html", MANIFEST_NAME, LOCK_NAME, LOG_NAME)
+#: Folders under --out where the kit writes, hence where it looks for its own temporary files.
+KIT_FOLDERS = ("", "states", "topics", "_failed", "_failed/states", "_failed/topics")
+ALLOW_OTHER_FILES_FLAG = "--out-allow-other-files"
 MANIFEST_VERSION = 1
 DATA_DIR_ENV = "MEDCODING_DATA_DIR"
 MAX_DEFAULT_JOBS = 4
@@ -137,6 +146,58 @@ def data_dir() -> Path:
     repeated here so that checking for changes does not import pandas."""
     override = os.environ.get(DATA_DIR_ENV)
     return Path(override) if override else REPO_DIR / "data"
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity, e.g. a container's share), at least 1."""
+    with contextlib.suppress(AttributeError, OSError):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def capped_jobs(jobs: int, log=print) -> int:
+    """``jobs``, at most one per usable CPU (each worker is a kernel busy on one CPU; more only thrash
+    and fill the memory). Says so in one line when it caps."""
+    cap = usable_cpus()
+    if jobs > cap:
+        log(f"--jobs {jobs}: this machine can run {cap} at once, so {cap} worker{'s' if cap != 1 else ''} will be used.",
+            file=sys.stderr)
+        return cap
+    return jobs
+
+
+def check_timeout(value) -> float:
+    """The cell timeout in seconds: a positive, finite number.
+
+    >>> check_timeout("90")
+    90.0
+    >>> check_timeout(-5)
+    Traceback (most recent call last):
+    ...
+    analysis.errors.InputError: --timeout=-5: must be a positive number of seconds. Allowed: a number of seconds above 0, e.g. 600.
+    """
+    import math
+
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError("--timeout", value, reason="must be a number of seconds",
+                         allowed="a number of seconds above 0, e.g. 600") from None
+    if not math.isfinite(number) or number <= 0:
+        raise InputError("--timeout", value, reason="must be a positive number of seconds",
+                         allowed="a number of seconds above 0, e.g. 600")
+    return number
+
+
+def _cannot_write(error: OSError) -> str:
+    """Words for an error met while writing (read-only, not allowed, disk full...)."""
+    import errno
+
+    words = {errno.EROFS: "is on a read-only file system, so nothing can be written there",
+             errno.EACCES: "you are not allowed to write there", errno.EPERM: "you are not allowed to write there",
+             errno.ENOSPC: "the disk is full (no space left on device)", errno.EDQUOT: "your disk quota is used up",
+             errno.ENOTDIR: "a part of the path is a file, not a folder", errno.ELOOP: "the path is a symbolic link loop"}
+    return words.get(error.errno, f"cannot be written ({error.strerror or error})")
 
 
 def default_jobs() -> int:
@@ -256,6 +317,10 @@ def plan(*, states: str | None = None, topics: str | None = None, assignments: l
     is an error.
     """
     notebooks_dir = Path(notebooks_dir)
+    problem = path_problem(notebooks_dir, want="folder")
+    if problem:
+        raise InputError("--notebooks", str(notebooks_dir), reason=problem,
+                         allowed="a folder of notebooks such as the kit's notebooks/ (leave --notebooks out to use it)")
     texts = parse_assignments(assignments)
     everything = states is None and topics is None and not index
     state_nb = notebooks_dir / "state_report.ipynb"
@@ -318,6 +383,7 @@ def _check_names_declared(texts: dict[str, str], selected: list[str]) -> None:
 def _choose_topics(value: str | None, available: dict[str, Path]) -> list[str]:
     if value is None or value.strip().lower() == "all":
         return list(available)
+    _all_alone("--topic", value, "topic names")
     chosen = []
     for item in (v.strip() for v in value.split(",") if v.strip()):
         from .params import notebook_topic
@@ -334,6 +400,7 @@ def _choose_states(value: str | None) -> list[str]:
     areas = _areas()
     if value is None or value.strip().lower() == "all":
         return [abbr for abbr, _ in areas]
+    _all_alone("--state", value, "states")
     known = {abbr for abbr, _ in areas}
     chosen = []
     for item in (v.strip() for v in value.split(",") if v.strip()):
@@ -349,6 +416,15 @@ def _choose_states(value: str | None) -> list[str]:
     return chosen
 
 
+def _all_alone(option: str, value: str, what: str) -> None:
+    items = [v.strip().lower() for v in value.split(",") if v.strip()]
+    if "all" in items and len(items) > 1:
+        rest = ",".join(v.strip() for v in value.split(",") if v.strip() and v.strip().lower() != "all")
+        raise InputError(option, value, reason=f"'all' cannot be combined with other {what}: write {option} all for every "
+                         f"one, or list only the ones you want (e.g. {option} {rest[:40] or 'TX'})",
+                         allowed=f"'all', or {what} separated by commas")
+
+
 def _areas() -> list[tuple[str, str]]:
     """The 50 states and DC as (abbreviation, name), alphabetical by name, from ``reference/us_states.csv``.
 
@@ -359,13 +435,18 @@ def _areas() -> list[tuple[str, str]]:
 
     path = data_dir() / "reference" / "us_states.csv"
     try:
+        if path.stat().st_size > 1_000_000:  # a table of 54 areas is ~2 KB: let the full reader explain
+            raise ValueError(path)
         with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = [r for r in csv.DictReader(handle) if r.get("kind") != "territory"]
-    except OSError:
-        from .states import all_states  # gives the kit's own error about the missing file
+        areas = sorted(((r["state_abbr"], r["state"]) for r in rows), key=lambda area: area[1])
+        if not areas or not all(isinstance(a, str) and a and isinstance(n, str) and n for a, n in areas):
+            raise ValueError(path)
+    except (OSError, UnicodeError, csv.Error, KeyError, TypeError, ValueError):
+        from .states import all_states  # reads it with its schema: the kit's own error about what is wrong
 
         return [(s.abbr, s.name) for s in all_states()]
-    return sorted(((r["state_abbr"], r["state"]) for r in rows), key=lambda area: area[1])
+    return areas
 
 
 def _notebook_title(path: Path) -> str:
@@ -479,21 +560,107 @@ def stale_reason(report: Report, entry: dict | None, fmt: str, *, out: Path, not
 # ---------------------------------------------------------------------------------------------- files
 
 
+def path_problem(path: Path, *, want: str = "folder") -> str | None:
+    """What stops ``path`` from being used as an existing ``want`` ("folder" or "file"), or None.
+
+    >>> path_problem(Path("/no/such/place"))
+    'the folder does not exist'
+    >>> path_problem(Path(__file__))
+    'is a file, not a folder'
+    """
+    import errno
+    import stat as stat_module
+
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "is a symbolic link loop (a link that leads back to itself); point it at a real folder"
+        if error.errno == errno.ENOTDIR:
+            return f"a part of the path is a file, not a folder, so the {want} does not exist"
+        if error.errno == errno.ENOENT:
+            return f"the {want} does not exist"
+        return f"cannot be read ({error.strerror or error})"
+    if want == "folder" and not stat_module.S_ISDIR(info.st_mode):
+        return "is a file, not a folder"
+    if want == "file" and stat_module.S_ISDIR(info.st_mode):
+        return "is a folder, not a file"
+    return None
+
+
+def check_out_folder(out: Path, *, allow_other_files: bool = False) -> None:
+    """Refuse an output folder that is not a dedicated reports folder, before anything is written.
+
+    A dedicated folder is one that does not exist yet, is empty, holds a build manifest (the kit's own
+    earlier output), or holds only names the kit writes. The current folder, the project folder, the
+    home folder and ``/`` are refused, and so is a folder holding other files, unless
+    ``allow_other_files`` (``--out-allow-other-files``): the kit then still writes and removes only
+    its own files. Raises :class:`~analysis.errors.InputError` naming what is wrong.
+    """
+    import errno
+
+    text = str(out)
+    if not text.strip():
+        raise InputError("--out", text, reason="is empty; name a folder for the reports", suggestion="reports")
+    out = Path(out)
+    # The first part of the path that is not a folder: the path cannot be made under a file or a loop.
+    for place in [*reversed(out.absolute().parents), out.absolute()]:
+        try:
+            os.stat(place)
+        except OSError as error:
+            if error.errno == errno.ENOENT:
+                break
+            raise InputError("--out", text, reason=f"{place} " + (path_problem(place) or f"cannot be used ({error.strerror})"),
+                             allowed="a folder for the reports only, such as reports/") from None
+        if not place.is_dir():
+            where = "is a file, not a folder" if place == out.absolute() else f"cannot be made: {place} is a file, not a folder"
+            raise InputError("--out", text, reason=where, allowed="a folder for the reports only, such as reports/")
+    real = out.resolve()
+    special = {REPO_DIR: "the project folder", Path(real.anchor): "the root of the file system"}
+    for name, where in (("home", "your home folder"), ("cwd", "the current folder")):
+        with contextlib.suppress(OSError, RuntimeError):  # no HOME, or a current folder that was deleted
+            special[getattr(Path, name)().resolve()] = where
+    hint = (f"name a folder used only for reports, such as {out / 'reports'} (a build writes states/, topics/, index.html "
+            f"and hidden .build-* files into it), or add {ALLOW_OTHER_FILES_FLAG} if you really mean this folder")
+    if real in special and not allow_other_files:
+        raise InputError("--out", text, reason=f"is {special[real]}, not a dedicated reports folder; {hint}")
+    if real == REPO_DIR / "reports" or allow_other_files or not real.is_dir():
+        return
+    names = sorted(os.listdir(real))
+    if MANIFEST_NAME in names:
+        return
+    other = [n for n in names if n not in KIT_NAMES]
+    if other:
+        shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
+        raise InputError("--out", text, reason=f"holds files the kit did not make ({shown}), so it is not a dedicated "
+                         f"reports folder; {hint}. The kit never changes files it did not make")
+
+
+#: This build's id (set by :func:`build` and in its workers): it marks every temporary file the build
+#: makes, so that the next build can tell them from files it did not make.
+_build_id = "0" * 12
+
+
+def new_build_id() -> str:
+    import secrets
+
+    return secrets.token_hex(6)
+
+
+def _temp_marker(build_id: str) -> str:
+    return f"{TEMP_MARK}medcoding-{build_id}-"
+
+
 def temp_path(final: Path) -> Path:
-    """A hidden temporary name beside ``final`` with the same extension (Chromium reads it as HTML)."""
-    return final.with_name(f".{final.stem}{TEMP_MARK}{os.getpid()}{final.suffix}")
+    """A hidden temporary name beside ``final`` with the same extension (Chromium reads it as HTML), marked
+    with this build's id and this process's id: ``.TX.tmp-medcoding-<build id>-<pid>.html``."""
+    return final.with_name(f".{final.stem}{_temp_marker(_build_id)}{os.getpid()}{final.suffix}")
 
 
 def write_atomic(path: Path, data: bytes | str, *, registry: set | None = None) -> None:
     """Write ``data`` to ``path`` so that ``path`` is always either the old file or the whole new one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_path(path)
-    if registry is not None:
-        registry.add(tmp)
+    tmp = write_temporary(path, data, registry=registry)
     try:
-        with open(tmp, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -502,13 +669,47 @@ def write_atomic(path: Path, data: bytes | str, *, registry: set | None = None) 
             registry.discard(tmp)
 
 
-def sweep_temporary_files(out: Path) -> list[Path]:
-    """Remove the temporary files a killed build left behind (they are hidden and never a report)."""
+def write_temporary(final: Path, data: bytes | str, *, registry: set | None = None) -> Path:
+    """Write ``data`` to the temporary name of ``final`` (for the main process to move into place later)."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path(final)
+    if registry is not None:
+        registry.add(tmp)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if registry is not None:
+            registry.discard(tmp)
+        raise
+    return tmp
+
+
+def sweep_temporary_files(out: Path, build_ids) -> list[Path]:
+    """Remove the temporary files that the builds ``build_ids`` (killed ones) left in ``out``.
+
+    Only what the kit can prove is its own goes: a hidden regular file whose name carries the marker
+    of one of those builds, directly in one of the folders the kit writes (``KIT_FOLDERS``). Anything
+    else, even a file named like a temporary file, stays.
+    """
+    markers = [_temp_marker(b) for b in build_ids if re.fullmatch(r"[0-9a-f]{12}", b or "")]
     removed = []
-    for path in Path(out).rglob(f".*{TEMP_MARK}*"):
-        with contextlib.suppress(OSError):
-            path.unlink()
-            removed.append(path)
+    if not markers:
+        return removed
+    for folder in KIT_FOLDERS:
+        place = Path(out) / folder
+        if place.is_symlink() or not place.is_dir():
+            continue
+        with contextlib.suppress(OSError), os.scandir(place) as entries:
+            for entry in entries:
+                if (entry.name.startswith(".") and any(m in entry.name for m in markers)
+                        and entry.is_file(follow_symlinks=False)):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+                        removed.append(Path(entry.path))
     return removed
 
 
@@ -527,8 +728,13 @@ def save_manifest(out: Path, manifest: dict) -> None:
 
 
 @contextlib.contextmanager
-def build_lock(out: Path):
-    """One build at a time per output folder (a second one is told, not queued)."""
+def build_lock(out: Path, build_id: str | None = None):
+    """One build at a time per output folder (a second one is told, not queued).
+
+    The lock file also says which build may have left temporary files: its first line is the
+    holder's process id, the next its build id. It is emptied when a build ends normally, so a build
+    that finds an id there (one that was killed) removes that build's temporary files, and only them.
+    """
     import fcntl
 
     path = Path(out) / LOCK_NAME
@@ -537,16 +743,21 @@ def build_lock(out: Path):
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            holder = (handle.read().strip().splitlines() or ["another process"])[0]
             raise BuildError(f"Another build is writing to {out} (process {holder}). Wait for it to finish, "
                              f"or build into another folder with --out.") from None
         handle.seek(0)
+        unfinished = handle.read().split()[1:]
+        sweep_temporary_files(out, unfinished)
+        handle.seek(0)
         handle.truncate()
-        handle.write(str(os.getpid()))
+        handle.write(f"{os.getpid()}\n{build_id or ''}\n")
         handle.flush()
         try:
             yield
         finally:
+            if build_id:
+                sweep_temporary_files(out, [build_id])  # a worker that died may have left one
             handle.seek(0)
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -651,9 +862,24 @@ class Summary:
 
     def text(self) -> str:
         built = [o for o in self.outcomes if o.status == "built"]
-        lines = [f"Built {len(built)} report{'s' if len(built) != 1 else ''}, skipped {self.count('skipped')} up to date, "
-                 f"failed {self.count('failed')}, in {self.seconds:.1f} s"
-                 + (f" ({self.seconds / len(built):.2f} s a report)" if built else "") + f". Output: {self.out}/"]
+        lines = []
+        skipped_pdf = self.pdf_skipped
+        if skipped_pdf and self.pdf_requested_explicitly:
+            # Asked for by name and not done: say that first, and what was written instead.
+            html_only = sum("html" in o.formats for o in skipped_pdf)
+            lines.append(f"FAILED: PDF was asked for with --format but no PDF could be printed for {len(skipped_pdf)} "
+                         f"report{'s' if len(skipped_pdf) != 1 else ''} (no usable Chromium; see below)."
+                         + (f" Only the HTML of {html_only} of them was written." if html_only else " Nothing was written for them."))
+        files = sum(len(o.formats) for o in built)
+        breakdown = ", ".join(f"{sum(fmt in o.formats for o in built)} {fmt.upper()}" for fmt in FORMATS)
+        if skipped_pdf and self.pdf_requested_explicitly:
+            done = f"Wrote {files} file{'s' if files != 1 else ''} ({breakdown}) for {len(built)} report{'s' if len(built) != 1 else ''}"
+        else:
+            done = f"Built {len(built)} report{'s' if len(built) != 1 else ''}"
+            if built and (skipped_pdf or any(o.formats != built[0].formats for o in built)):
+                done += f" ({breakdown})"
+        lines.append(f"{done}, skipped {self.count('skipped')} up to date, failed {self.count('failed')}, in {self.seconds:.1f} s"
+                     + (f" ({self.seconds / len(built):.2f} s a report)" if built else "") + f". Output: {self.out}/")
         if self.interrupted:
             lines.append("The build was interrupted: the reports listed as built are complete; the others are as before.")
         for o in self.outcomes:
@@ -661,7 +887,6 @@ class Summary:
                 lines.append(f"  FAILED {o.id}: {o.reason}")
                 if o.failed_notebook:
                     lines.append(f"         executed notebook kept at {o.failed_notebook}")
-        skipped_pdf = self.pdf_skipped
         if skipped_pdf:
             reasons = sorted({o.pdf_skipped for o in skipped_pdf})
             lines.append(f"PDF not printed for {len(skipped_pdf)} report(s): " + " ".join(reasons))
@@ -673,31 +898,41 @@ class Summary:
 def build(*, states: str | None = None, topics: str | None = None, assignments: list[str] | None = None,
           formats: tuple[str, ...] | None = None, jobs: int | None = None, force: bool = False,
           out: Path | str = "reports", notebooks_dir: Path | str = NOTEBOOKS_DIR, index: bool = False,
-          fresh_kernels: bool = False,
+          fresh_kernels: bool = False, allow_other_files: bool = False,
           timeout: float = 600, progress: bool | None = None, log=print, paper: str = "letter") -> Summary:
     """Build the selected reports (all by default); see the module docstring. Returns a :class:`Summary`.
 
-    Raises :class:`~analysis.errors.InputError` for a bad selection or parameter, before anything is
-    written, and :class:`BuildError` when another build holds the output folder.
+    Raises :class:`~analysis.errors.InputError` for a bad selection, parameter, timeout or output folder
+    (:func:`check_out_folder`), before anything is written, and :class:`BuildError` when another build
+    holds the output folder or a file cannot be written (the earlier reports and manifest then stay).
     """
+    global _build_id
     started = time.perf_counter()
     explicit_pdf = formats is not None and "pdf" in formats
     formats = tuple(formats or FORMATS)
     for fmt in formats:
         if fmt not in FORMATS:
             raise InputError("--format", fmt, allowed=FORMATS, suggestion=closest(fmt, FORMATS))
+    timeout = check_timeout(timeout)
     from .export import PAPER_SIZES
 
     if paper not in PAPER_SIZES:
         raise InputError("--paper", paper, allowed=tuple(PAPER_SIZES), suggestion=closest(paper, tuple(PAPER_SIZES)))
-    out = Path(out)
     reports = plan(states=states, topics=topics, assignments=assignments, formats=formats,
                    notebooks_dir=Path(notebooks_dir), index=index)  # InputError here: nothing written yet
-    out.mkdir(parents=True, exist_ok=True)
-    with build_lock(out):
-        sweep_temporary_files(out)
+    check_out_folder(out, allow_other_files=allow_other_files)
+    out = Path(out)
+    jobs = capped_jobs(jobs or default_jobs(), log)
+    _build_id = build_id = new_build_id()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        lock = build_lock(out, build_id)
+        lock.__enter__()
+    except OSError as error:
+        raise InputError("--out", str(out), reason=_cannot_write(error), allowed="a folder you can write to") from None
+    try:
         manifest = load_manifest(out)
-        runner = _Runner(out, manifest, jobs or default_jobs(), fresh_kernels, timeout, progress, log)
+        runner = _Runner(out, manifest, jobs, fresh_kernels, timeout, progress, log)
         runner.paper = paper
         try:
             runner.run([r for r in reports if r.kind != "index"], force)
@@ -708,6 +943,11 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
                 runner.run(index_page, force)
         finally:
             runner.close()
+    except OSError as error:  # the log, a folder... (the manifest has its own message)
+        raise BuildError(f"{error.filename or out}: {_cannot_write(error)}. Reports finished before this are complete; "
+                         "the others are as they were. Fix that and run the build again.") from None
+    finally:
+        lock.__exit__(None, None, None)
     return Summary(runner.outcomes, time.perf_counter() - started, out, runner.interrupted, explicit_pdf,
                    128 + int(runner.signal))
 
@@ -813,6 +1053,9 @@ class _Runner:
         except _Interrupted:
             self.interrupted = True
             self._stop_pools()
+        except BuildError:  # a finished report could not be recorded (disk full...): stop, keep what is on disk
+            self._stop_pools()
+            raise
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -853,7 +1096,7 @@ class _Runner:
             log_path.write_text("")
             self.log_reset = True
         config = dict(role=role, data_dir=str(data_dir()), log=str(log_path), fresh_kernels=self.fresh_kernels,
-                      timeout=self.timeout, paper=self.paper)
+                      timeout=self.timeout, build_id=_build_id, paper=self.paper)
         self.pools[role] = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
                                                initargs=(config, self.stop_event))
         return self.pools[role]
@@ -902,24 +1145,60 @@ class _Runner:
         if not result.get("ok"):
             return  # the entry (if any) still describes the report on disk, which is kept
         key = _entry_key(job["notebook_sha"], report.params, self.environment, result["code"], result["data"])
-        html = report.output(self.out, "html").stat()
-        self.manifest["reports"][report.id] = dict(
+        temp = Path(result["html_temp"])
+        html = temp.stat()  # os.replace keeps size and mtime: the entry describes the file as it will be
+        entry = dict(
             notebook=_code_key(report.notebook) if report.notebook else "(generated)",
             notebook_sha=job["notebook_sha"], params=report.params, environment=self.environment,
             code=result["code"], data=result["data"], title=report.title, key=key, html_key=key,
             outputs={"html": {"size": html.st_size, "mtime_ns": html.st_mtime_ns}})
-        save_manifest(self.out, self.manifest)
+        self._commit(report, "html", temp, entry)
         with contextlib.suppress(FileNotFoundError):
             Path(job["failed"]).unlink()
 
     def _record_print(self, report, result):
         entry = self.manifest["reports"].get(report.id)
-        if entry is None or "pdf" not in result.get("written", ()):
+        temp = result.get("pdf_temp")
+        if temp is None:
             return
-        pdf = report.output(self.out, "pdf").stat()
-        entry["outputs"]["pdf"] = {"size": pdf.st_size, "mtime_ns": pdf.st_mtime_ns, "paper": self.paper}
-        entry["pdf_key"] = entry.get("html_key")
-        save_manifest(self.out, self.manifest)
+        if entry is None or "pdf" not in result.get("written", ()):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            return
+        pdf = Path(temp).stat()
+        entry = {**entry, "outputs": {**entry["outputs"], "pdf": {"size": pdf.st_size, "mtime_ns": pdf.st_mtime_ns, "paper": self.paper}},
+                 "pdf_key": entry.get("html_key")}
+        self._commit(report, "pdf", Path(temp), entry)
+
+    def _commit(self, report, fmt, temp: Path, entry: dict) -> None:
+        """Record ``entry`` in the manifest, then move the finished file ``temp`` into place.
+
+        If the manifest cannot be written (disk full...), the file is not moved: the report and the
+        manifest on disk both stay as they were, and the build stops with a message.
+        """
+        previous = self.manifest["reports"].get(report.id)
+        self.manifest["reports"][report.id] = entry
+        final = report.output(self.out, fmt)
+        try:
+            save_manifest(self.out, self.manifest)
+        except OSError as error:
+            if previous is None:
+                del self.manifest["reports"][report.id]
+            else:
+                self.manifest["reports"][report.id] = previous
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise BuildError(
+                f"{self.out / MANIFEST_NAME}: {_cannot_write(error)}, so the build stopped. {report.id}.{fmt} and the "
+                f"manifest are as they were before this build; reports finished earlier in it are complete. "
+                f"Free some space (or fix the folder) and run the build again.") from None
+        try:
+            os.replace(temp, final)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise BuildError(f"{final}: {_cannot_write(error)}, so the build stopped; the earlier {final.name} stays "
+                             "and will be rebuilt by the next build.") from None
 
     def _outcome(self, report, job, executed, printed) -> Outcome:
         """One report's outcome from its execution result and its print result (either may be None)."""
@@ -1072,7 +1351,8 @@ class _WorkerState:
 
 def _worker_init(config, stop_event):
     """Set up a worker (role "kernel" or "printer"): its own process group, output to the build log, signals."""
-    global _W
+    global _W, _build_id
+    _build_id = config["build_id"]  # marks this worker's temporary files as the build's
     os.setpgrp()  # Ctrl-C in the terminal reaches the main process only; it stops the workers itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     log = os.open(config["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -1305,7 +1585,10 @@ def _execute_and_export(state, job, result):
     shown = {} if job["kind"] == "index" else None
     html = html_report(executed, title=job["title"], data_date=data_date(titles), sources=sources, parameters=shown)
     result["phases"]["export"] = time.perf_counter() - clock
-    write_atomic(Path(job["html"]), html, registry=state.temp_files)
+    # The main process moves it into place once the manifest records it (a report and its record change together).
+    # It stays in the registry: if the main process dies before moving it, this worker removes it on its way out.
+    temp = write_temporary(Path(job["html"]), html, registry=state.temp_files)
+    result["html_temp"] = str(temp)
     result["written"].append("html")
     result.update(ok=True, code={**state.code, **{_code_key(p): d for p, d in deps["code"].items()}}, data=deps["data"])
 
@@ -1377,11 +1660,12 @@ def _print_pdf(state, job, html_path: Path, result) -> None:
     try:
         state.prints += 1
         printer.print_pdf(html_path, tmp_pdf)
-        os.replace(tmp_pdf, pdf_path)
         result["written"].append("pdf")
+        # Moved into place by the main process, after the manifest records it; it stays in the registry so that
+        # this worker removes it if the main process dies first.
+        result["pdf_temp"] = str(tmp_pdf)
     except Exception as error:
         result["pdf_error"] = f"PDF not printed: {type(error).__name__}: {_first_line(str(error))}"
-    finally:
         with contextlib.suppress(FileNotFoundError):
             tmp_pdf.unlink()
         state.temp_files.discard(tmp_pdf)

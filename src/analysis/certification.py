@@ -552,7 +552,7 @@ def money_view(frame: pd.DataFrame):
     if "payback_years_derived" in frame.columns:
         signed["payback_years_derived"] = lambda v: "never" if v is None or pd.isna(v) else f"{v:.2f} years"
     # Styler.format with a dict resets the columns it is not given, so name the subset.
-    return styler.format(signed, subset=list(signed)) if signed else styler
+    return styler.format(signed, subset=list(signed), escape="html") if signed else styler
 
 
 def payback_years(upfront_usd: float, annual_net_usd: float) -> float | None:

@@ -25,7 +25,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import AnalysisError, InputError, closest
+from .errors import AnalysisError, DataFileError, InputError, closest, shorten
 
 EXIT_USAGE = 2
 
@@ -56,14 +56,23 @@ def _jobs(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--jobs {text!r}: must be a whole number of worker processes, e.g. 2") from None
+        raise argparse.ArgumentTypeError(f"--jobs {shorten(text)}: must be a whole number of worker processes, e.g. 2") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"--jobs {value}: must be at least 1")
     return value
 
 
+def _timeout(text: str) -> float:
+    from .build import check_timeout
+
+    try:
+        return check_timeout(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def make_parser() -> argparse.ArgumentParser:
-    from .build import default_jobs
+    from .build import ALLOW_OTHER_FILES_FLAG, default_jobs, usable_cpus
 
     parser = argparse.ArgumentParser(
         prog="medcoding", description="Build the medical-coding reports (HTML and PDF) and inspect notebook parameters.")
@@ -91,13 +100,20 @@ def make_parser() -> argparse.ArgumentParser:
                        help="paper size of the PDFs (default: letter)")
     build.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help=f"kernel worker processes, each with its own kernel (default here: {default_jobs()}: one per CPU, "
-                            "at most 4); PDFs are printed by one more process per two workers")
+                            f"at most 4). Capped at one per CPU ({usable_cpus()} here): more would only slow the build "
+                            "and fill the memory. PDFs are printed by one more process per two workers")
     build.add_argument("--force", action="store_true", help="rebuild even the reports that are up to date")
-    build.add_argument("--out", default="reports", metavar="DIR", help="output folder (default: reports/)")
+    build.add_argument("--out", default="reports", metavar="DIR",
+                       help="output folder, used only for reports (default: reports/). Refused: the current folder, the "
+                            "project folder, or a folder holding files the kit did not make")
+    build.add_argument(ALLOW_OTHER_FILES_FLAG, dest="allow_other_files", action="store_true",
+                       help="let --out be a folder that also holds other files (or the current folder); the kit still "
+                            "writes and removes only its own files there")
     build.add_argument("--notebooks", default=None, metavar="DIR", help="folder of the notebooks (default: the kit's notebooks/)")
     build.add_argument("--fresh-kernels", action="store_true",
                        help="start a new kernel for every report (slower; by default each worker reuses one, reset between reports)")
-    build.add_argument("--timeout", type=float, default=600, metavar="SECONDS", help="longest time one notebook cell may run (default 600)")
+    build.add_argument("--timeout", type=_timeout, default=600, metavar="SECONDS",
+                       help="longest time one notebook cell may run, in seconds above 0 (default 600)")
     build.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
     build.add_argument("--no-progress", dest="progress", action="store_false", help="never show the progress bar or per-report lines")
 
@@ -127,8 +143,15 @@ def main(argv: list[str] | None = None) -> int:
         return _build(args)
     except InputError as error:
         print(f"medcoding: {error}", file=sys.stderr)
-        print("Nothing was built. `medcoding params NOTEBOOK` lists what each notebook accepts.", file=sys.stderr)
+        hint = "" if error.name.startswith("--") and error.name not in ("--state", "--topic") else \
+            " `medcoding params NOTEBOOK` lists what each notebook accepts."
+        print(f"Nothing was built.{hint}", file=sys.stderr)
         return EXIT_USAGE
+    except DataFileError as error:
+        print(f"medcoding: {error}", file=sys.stderr)
+        print("Nothing was built. Fix that data file (or restore it with `git checkout -- data/`) and run again.",
+              file=sys.stderr)
+        return 1
     except AnalysisError as error:
         print(f"medcoding: {error}", file=sys.stderr)
         return 1
@@ -146,10 +169,13 @@ def _params(args) -> int:
 def _build(args) -> int:
     from .build import NOTEBOOKS_DIR, build
 
+    if not args.out.strip():  # Path("") would be the current folder
+        raise InputError("--out", args.out, reason="is empty; name a folder for the reports", suggestion="reports")
     summary = build(states=args.state, topics=args.topic, assignments=args.parameters, formats=args.format,
                     jobs=args.jobs, force=args.force, out=Path(args.out),
-                    notebooks_dir=Path(args.notebooks) if args.notebooks else NOTEBOOKS_DIR, index=args.index,
-                    fresh_kernels=args.fresh_kernels, timeout=args.timeout, progress=args.progress, paper=args.paper)
+                    notebooks_dir=Path(args.notebooks) if args.notebooks is not None else NOTEBOOKS_DIR, index=args.index,
+                    fresh_kernels=args.fresh_kernels, allow_other_files=args.allow_other_files,
+                    timeout=args.timeout, progress=args.progress, paper=args.paper)
     print(summary.text())
     return summary.exit_code
 

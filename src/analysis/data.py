@@ -26,6 +26,11 @@ import pandas as pd
 from .errors import DataFileError
 
 DATA_DIR_ENV = "MEDCODING_DATA_DIR"
+#: Largest data file the kit reads. The biggest it ships is ~0.3 MB; checking the size (and the header,
+#: below) before parsing rejects a mistaken or junk file in a moment instead of minutes of parsing.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: Longest header line accepted: a real header is a few hundred bytes.
+MAX_HEADER_BYTES = 64 * 1024
 
 
 def data_dir() -> Path:
@@ -51,6 +56,7 @@ def read_table(relative_path: str | Path, schema, *, sep: str = ",", encoding: s
     shown = _shown_path(path)
     if not path.exists():
         raise DataFileError(shown, "the file does not exist", hint="check the name, or run `git status` to see if it was deleted")
+    check_before_parsing(path, shown, schema, sep=sep, encoding=encoding)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], sep=sep, encoding=encoding)
     except pd.errors.EmptyDataError:
@@ -64,6 +70,50 @@ def read_table(relative_path: str | Path, schema, *, sep: str = ",", encoding: s
     frame.attrs["file"] = str(Path(relative_path).as_posix())
     frame.attrs["source"] = source_of(relative_path)
     return frame
+
+
+def check_before_parsing(path: Path, shown: str, schema=None, *, sep: str = ",", encoding: str = "utf-8-sig") -> None:
+    """Cheap checks before a CSV is parsed: its size, its encoding and its header's columns.
+
+    A file that is too big, not UTF-8 text, or whose first line is not a header with the schema's
+    columns raises :class:`~analysis.errors.DataFileError` at once, without reading the rest.
+    """
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(MAX_HEADER_BYTES + 1)
+    except IsADirectoryError:
+        raise DataFileError(shown, "is a folder, not a data file") from None
+    except OSError as error:
+        raise DataFileError(shown, f"cannot be read ({error.strerror or error})") from None
+    if size > MAX_FILE_BYTES:
+        raise DataFileError(shown, f"the file is {size / 2**20:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MB limit "
+                            "for a data file of the kit", hint="is it the right file? A real table of this kit is far smaller")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise DataFileError(shown, "the file is not UTF-8 text (it looks like UTF-16 or a binary file)",
+                            hint="save it as 'CSV UTF-8 (comma delimited)'")
+    first, newline, _ = head.partition(b"\n")
+    if not newline and len(head) > MAX_HEADER_BYTES:
+        raise DataFileError(shown, f"the first line is longer than {MAX_HEADER_BYTES // 1024} KB, so it is not a CSV header",
+                            line=1, hint="is it the right file?")
+    try:
+        header_text = first.decode(encoding).strip("\r")
+    except UnicodeDecodeError:
+        raise DataFileError(shown, f"the header is not {encoding.replace('-sig', '').upper()} text",
+                            line=1, hint="save it as 'CSV UTF-8 (comma delimited)'") from None
+    columns = getattr(schema, "columns", None)
+    if not columns or not header_text:
+        return
+    header = next(csv.reader([header_text], delimiter=sep), [])
+    for name, column in columns.items():
+        if getattr(column, "regex", False) or not getattr(column, "required", True):
+            continue
+        if name not in header:
+            from .errors import shorten
+
+            has = ", ".join(header)
+            has = has if len(has) <= 200 else shorten(has, 200)
+            raise DataFileError(shown, f"required column {name!r} is missing (the file has: {has})", line=1, column=name)
 
 
 def validate(frame: pd.DataFrame, schema, shown_file: str) -> pd.DataFrame:

@@ -10,8 +10,31 @@ import difflib
 from collections.abc import Iterable
 
 
+#: Longest value an error message repeats; a longer one is cut (a pasted file should not fill the screen).
+MAX_SHOWN = 80
+
+
+def shorten(value, limit: int = MAX_SHOWN) -> str:
+    """``repr(value)``, cut to ``limit`` characters with "…" and its full length when longer.
+
+    >>> shorten("TX")
+    "'TX'"
+    >>> shorten("x" * 1000)  # doctest: +ELLIPSIS
+    "'xxxxxxxx...xxx…' (1000 characters)"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = len(value) if isinstance(value, (str, bytes, list, tuple, dict)) else len(text)
+    return f"{text[:limit]}…' ({size} characters)" if isinstance(value, str) else f"{text[:limit]}… ({size} long)"
+
+
 class AnalysisError(Exception):
     """Base class for the kit's own, explained errors."""
+
+    def _render_traceback_(self):
+        # IPython (JupyterLab, papermill) shows these lines instead of a traceback wall: the message says it all.
+        return [f"{type(self).__name__}: {self}"]
 
 
 class InputError(AnalysisError, ValueError):
@@ -24,9 +47,9 @@ class InputError(AnalysisError, ValueError):
 
     def __init__(self, name: str, value, *, allowed=None, suggestion=None, reason: str | None = None):
         self.name, self.value, self.allowed, self.suggestion = name, value, allowed, suggestion
-        message = f"{name}={value!r} is not allowed."
+        message = f"{name}={shorten(value)} is not allowed."
         if reason:
-            message = f"{name}={value!r}: {reason}."
+            message = f"{name}={shorten(value)}: {reason}."
         if suggestion is not None:
             message += f" Did you mean {suggestion!r}?"
         if allowed is not None:
@@ -63,11 +86,25 @@ def closest(value: str, choices: Iterable[str], cutoff: float = 0.6) -> str | No
     'California'
     >>> closest("zzz", ["California"]) is None
     True
+
+    A short value that begins, or is part of, exactly one choice suggests it too:
+
+    >>> closest("ai", ["salary_by_state", "ai_impact"]), closest("salary", ["salary_by_state", "ai_impact"])
+    ('ai_impact', 'salary_by_state')
+    >>> closest("new", ["New York", "New Jersey"]) is None  # two begin with it: no guess
+    True
     """
     choices = list(choices)
     lowered = {str(c).lower(): c for c in choices}
-    match = difflib.get_close_matches(str(value).lower(), list(lowered), n=1, cutoff=cutoff)
-    return lowered[match[0]] if match else None
+    key = str(value).strip().lower()
+    match = difflib.get_close_matches(key, list(lowered), n=1, cutoff=cutoff)
+    if match:
+        return lowered[match[0]]
+    if len(key) >= 2:
+        for found in ([c for c in lowered if c.startswith(key)], [c for c in lowered if key in c]):
+            if len(found) == 1:
+                return lowered[found[0]]
+    return None
 
 
 def _short_list(items, limit: int = 12) -> str:

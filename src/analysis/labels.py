@@ -20,6 +20,7 @@ code.
 
 from __future__ import annotations
 
+import html
 import re
 
 from . import rendering
@@ -136,7 +137,8 @@ def for_readers(styler):
     if rendering.target() == "lab":
         return styler
     columns = list(styler.data.columns)
-    return styler.relabel_index([label_for(c) for c in columns], axis="columns")
+    # Labels are shown as they are (relabel_index does not escape): escape them here, like every cell.
+    return styler.relabel_index([html.escape(label_for(c)) for c in columns], axis="columns")
 
 
 def table(frame, digits: int = 3):
@@ -148,4 +150,5 @@ def table(frame, digits: int = 3):
     >>> "0.235" in html and "0.2352" not in html and "not available" in html and "923" in html
     True
     """
-    return for_readers(frame.style.format(precision=digits, thousands=",", na_rep="not available").hide(axis="index"))
+    styler = frame.style.format(precision=digits, thousands=",", na_rep="not available", escape="html")
+    return for_readers(styler.format_index(escape="html", axis=1).hide(axis="index"))

@@ -26,21 +26,31 @@ def start(notebook: str, namespace: dict) -> types.SimpleNamespace:
     rendering.configure()
     # Show claims and occupation titles in full: a cut-off quote could change its meaning.
     pd.set_option("display.max_colwidth", None)
+    # Text in a styled table comes from data files: shown as text, never read as HTML.
+    pd.set_option("styler.format.escape", "html")
     return check_notebook_parameters(notebook, namespace)
 
 
 class Markdown(display.Markdown):
-    """Markdown output in which a dollar sign is money, not the start of a formula.
+    """Markdown output in which a dollar sign is money, not the start of a formula, and HTML is text.
 
     JupyterLab and nbconvert read text between two ``$`` signs as LaTeX math, so "$47,230 and
     $50,250" would lose its bold and spacing. Every helper that writes Markdown uses this class.
 
     >>> print(Markdown("**$47,230** vs $50,250")._repr_markdown_())
     **\\$47,230** vs \\$50,250
+
+    The helpers put text from data files and parameters into their Markdown, so no HTML tag and no
+    image can come through: ``<`` is written as an entity (it still shows as ``<``) and ``![`` loses
+    its meaning (an image would be fetched when a report opens).
+
+    >>> print(Markdown('CPC <img src="http://203.0.113.7/x.png"> ![x](http://203.0.113.7/y.png)')._repr_markdown_())
+    CPC &lt;img src="http://203.0.113.7/x.png"> !\\[x](http://203.0.113.7/y.png)
     """
 
     def _repr_markdown_(self):
-        return re.sub(r"(?<!\\)\$", r"\\$", self.data)
+        text = re.sub(r"(?<!\\)\$", r"\\$", self.data)
+        return text.replace("<", "&lt;").replace("![", "!\\[")
 
 
 def source_note(frame, extra: str | None = None) -> Markdown:

@@ -25,11 +25,16 @@ analysis.errors.InputError: parameter='meassure': not a parameter of demo. Did y
 Traceback (most recent call last):
 ...
 analysis.errors.InputError: rate=-1: must be at least 0. Allowed: a number from 0 to 1.
+>>> demo.check({"rate": float("nan")})
+Traceback (most recent call last):
+...
+analysis.errors.InputError: rate=nan: must be a finite number (not nan or infinity). Allowed: a number from 0 to 1.
 """
 
 from __future__ import annotations
 
 import importlib
+import math
 import types
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -97,6 +102,8 @@ class Number(Param):
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InputError(self.name, value, allowed=self.allowed(), reason="must be a number, not text")
+        if not math.isfinite(value):  # nan would show as "nan%" and inf as "$inf"; neither is an assumption
+            raise InputError(self.name, value, allowed=self.allowed(), reason="must be a finite number (not nan or infinity)")
         if self.integer and float(value) != int(value):
             raise InputError(self.name, value, allowed=self.allowed(), reason="must be a whole number")
         if self.minimum is not None and value < self.minimum:
@@ -113,6 +120,8 @@ class Number(Param):
             number = float(text)
         except ValueError:
             raise InputError(self.name, text, allowed=self.allowed(), reason="must be a number") from None
+        if not math.isfinite(number):
+            return self.normalize(number)  # refused there, with the message
         return self.normalize(int(number) if number.is_integer() and self.integer else number)
 
     def allowed(self) -> str:

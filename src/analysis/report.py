@@ -17,6 +17,8 @@ lists the parameters below.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
@@ -193,8 +195,17 @@ def report_list(links: list[list[str]], heading: str | None = None) -> Markdown:
     """
     if not links:
         return Markdown("")
-    items = "\n".join(f"- [{title}]({address})" for title, address in links)
+    items = "\n".join(f"- [{_link_text(title)}]({address})" for title, address in links)
     return Markdown(f"### {heading}\n\n{items}" if heading else items)
+
+
+def _link_text(title: str) -> str:
+    r"""A title as the text of a Markdown link: brackets and other marks shown as themselves.
+
+    >>> _link_text("Specialty [draft](javascript:x) *bold*")
+    'Specialty \\[draft\\]\\(javascript:x\\) \\*bold\\*'
+    """
+    return re.sub(r"([\\`*_\[\]()!#])", r"\\\1", str(title))
 
 
 def _money(value) -> str:

@@ -448,10 +448,12 @@ def table_view(frame: pd.DataFrame):
             formatters[column] = _year_value
         else:
             formatters[column] = _plain_value
-    styler = frame.style.format(formatters)
+    # escape="html": a cell's text comes from a data file and must show as text, never become markup.
+    styler = frame.style.format(formatters, escape="html")
+    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     if {"value", "unit"} <= set(frame.columns):  # a long table: money rows are the ones whose unit is USD
         money = frame.index[frame.unit.astype(str).str.startswith("USD")]
-        styler = styler.format(_money, subset=pd.IndexSlice[money, ["value"]])
+        styler = styler.format(_money, subset=pd.IndexSlice[money, ["value"]], escape="html")
     return for_readers(styler.hide(axis="index"))
 
 

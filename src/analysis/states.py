@@ -100,6 +100,10 @@ def lookup_state(value, *, include_territories: bool = False, name: str = "state
             if area in allowed:
                 return area
             raise InputError(name, value, allowed="the 50 states and DC", reason=f"{area.name} is a territory, and this analysis covers only the 50 states and DC")
+    if text.isdigit() and len(text) == 1 and any(area.fips == text.zfill(2) for area in allowed):
+        # A FIPS code that lost its leading zero (a spreadsheet, or papermill typing "06" as 6).
+        raise InputError(name, value, allowed=ALLOWED_FORMS, suggestion=text.zfill(2),
+                         reason="FIPS codes have two digits, written as text")
     names = [s.name for s in allowed] + [s.abbr for s in allowed]
     suggestion = closest(text, names) if len(text) > 2 else None
     if suggestion is not None and len(suggestion) == 2:
