@@ -222,7 +222,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     sys.path.insert(0, str(REPO / "src"))
-    from analysis.export import find_chromium
+    from analysis.export.chromium import find_chromium
 
     chromium = find_chromium()
     work = args.work or Path(tempfile.mkdtemp(prefix="medcoding-bench-"))

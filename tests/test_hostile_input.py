@@ -13,17 +13,21 @@ import json
 import math
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import papermill
 from file_snapshots import snapshot
 
-from analysis import build as builder
+import analysis.build
+from analysis.build import files, index, plan as planner
+from analysis.build.runner import Runner
+from analysis.core.env import DATA_DIR_ENV
+from analysis.core.paths import data_dir
+from analysis.core.topics import TOPICS
 from analysis.cli import main
-from analysis.errors import DataFileError, InputError, closest, shorten
-from analysis.params import NOTEBOOK_PARAMETERS, Number, check_notebook_parameters, parameters_for
+from analysis.core.errors import DataFileError, InputError, closest, shorten
+from analysis.core.params import Number, check_notebook_parameters, parameters_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOAD = """CPC <img src="http://203.0.113.7/spec.png" onerror="document.title='XSS'">"""
@@ -70,7 +74,7 @@ def test_out_that_is_not_a_dedicated_reports_folder_is_refused(place, capsys, ou
     assert expected in err and "--out" in err and "Nothing was built" in err
     one_paragraph(err)
     assert snapshot(place) == before
-    assert not (ROOT / builder.LOCK_NAME).exists() and not (ROOT / "states").exists()
+    assert not (ROOT / files.LOCK_NAME).exists() and not (ROOT / "states").exists()
 
 
 def test_out_symlink_loop_is_named_as_such(place, capsys):
@@ -92,9 +96,9 @@ def test_out_that_cannot_be_written_is_refused_with_the_reason(place, capsys, mo
     out.mkdir()
 
     def refuse(*args, **kwargs):
-        raise OSError(problem, os.strerror(problem), str(out / builder.LOCK_NAME))
+        raise OSError(problem, os.strerror(problem), str(out / files.LOCK_NAME))
 
-    monkeypatch.setattr(builder, "build_lock", refuse)
+    monkeypatch.setattr(analysis.build, "build_lock", refuse)  # where build() takes its lock
     before = snapshot(place)
     code, _, err = run(capsys, "build", "--state", "TX", "--format", "html", "--out", str(out))
     assert code == 2 and words in err and str(out) in err
@@ -115,7 +119,7 @@ def test_out_read_only_for_real(place, capsys):
     assert list(out.iterdir()) == []
 
 
-@pytest.mark.parametrize("contents", [[], ["states/TX.html", builder.MANIFEST_NAME], ["index.html", builder.LOG_NAME]],
+@pytest.mark.parametrize("contents", [[], ["states/TX.html", files.MANIFEST_NAME], ["index.html", files.LOG_NAME]],
                          ids=["empty", "earlier build", "kit names only"])
 def test_dedicated_out_folders_are_accepted(tmp_path, contents):
     out = tmp_path / "reports"
@@ -123,21 +127,21 @@ def test_dedicated_out_folders_are_accepted(tmp_path, contents):
     for name in contents:
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text("{}")
-    builder.check_out_folder(out)
-    builder.check_out_folder(tmp_path / "new" / "folder")
-    builder.check_out_folder(ROOT / "reports")  # the kit's own folder, with its README
+    files.check_out_folder(out)
+    files.check_out_folder(tmp_path / "new" / "folder")
+    files.check_out_folder(ROOT / "reports")  # the kit's own folder, with its README
 
 
 def test_the_users_files_survive_a_build_even_when_allowed_into_their_folder(place, capsys, monkeypatch):
     """The issue's reproduction: another tool's hidden ``.draft.tmp-2024.md`` used to be swept away."""
     ran = []
-    monkeypatch.setattr(builder._Runner, "run", lambda self, reports, force: ran.append(len(reports)))
+    monkeypatch.setattr(Runner, "run", lambda self, reports, force: ran.append(len(reports)))
     before = snapshot(place)
     code, out, err = run(capsys, "build", "--state", "TX", "--format", "html", "--out", ".",
-                         builder.ALLOW_OTHER_FILES_FLAG, "--no-progress")
+                         files.ALLOW_OTHER_FILES_FLAG, "--no-progress")
     assert code == 0, err
     assert ran == [1]
-    after = snapshot(place, skip=(builder.LOCK_NAME,))
+    after = snapshot(place, skip=(files.LOCK_NAME,))
     assert after == before  # the lock file is the only thing the kit added
 
 
@@ -159,18 +163,18 @@ def test_only_the_kits_marked_temporary_files_of_a_killed_build_are_removed(tmp_
         path.write_text(text)
     ours = out / "states" / f".CA.tmp-medcoding-{killed}-77.html"
     ours.write_text("half a report")
-    (out / builder.LOCK_NAME).write_text(f"12345\n{killed}\n")  # what a killed build leaves
-    before = snapshot(out, skip=(ours.relative_to(out).as_posix(), builder.LOCK_NAME))
-    with builder.build_lock(out, "abcdefabcdef"):
-        assert (out / builder.LOCK_NAME).read_text().split() == [str(os.getpid()), "abcdefabcdef"]
+    (out / files.LOCK_NAME).write_text(f"12345\n{killed}\n")  # what a killed build leaves
+    before = snapshot(out, skip=(ours.relative_to(out).as_posix(), files.LOCK_NAME))
+    with files.build_lock(out, "abcdefabcdef"):
+        assert (out / files.LOCK_NAME).read_text().split() == [str(os.getpid()), "abcdefabcdef"]
     assert not ours.exists()
-    assert snapshot(out, skip=(builder.LOCK_NAME,)) == before
-    assert (out / builder.LOCK_NAME).read_text() == ""  # ended normally: nothing left to sweep
+    assert snapshot(out, skip=(files.LOCK_NAME,)) == before
+    assert (out / files.LOCK_NAME).read_text() == ""  # ended normally: nothing left to sweep
 
 
 def test_temporary_names_carry_the_build_id(monkeypatch, tmp_path):
-    monkeypatch.setattr(builder, "_build_id", "00aa00aa00aa")
-    name = builder.temp_path(tmp_path / "TX.html").name
+    monkeypatch.setattr(files, "_build_id", "00aa00aa00aa")
+    name = files.temp_path(tmp_path / "TX.html").name
     assert name.startswith(".TX.tmp-medcoding-00aa00aa00aa-") and name.endswith(".html")
 
 
@@ -229,19 +233,19 @@ def test_closest_and_shorten():
 
 
 def test_jobs_are_capped_at_the_cpus_in_one_line(monkeypatch, capsys):
-    monkeypatch.setattr(builder, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(planner, "usable_cpus", lambda: 2)
     lines = []
-    assert builder.capped_jobs(1000, log=lambda text, **_: lines.append(text)) == 2
+    assert planner.capped_jobs(1000, log=lambda text, **_: lines.append(text)) == 2
     assert lines == ["--jobs 1000: this machine can run 2 at once, so 2 workers will be used."]
-    assert builder.capped_jobs(2, log=lambda text, **_: lines.append(text)) == 2 and len(lines) == 1
+    assert planner.capped_jobs(2, log=lambda text, **_: lines.append(text)) == 2 and len(lines) == 1
     assert main(["build", "--help"]) == 0
-    assert f"Capped at one per CPU ({builder.usable_cpus()} here)" in " ".join(capsys.readouterr().out.split())
+    assert f"Capped at one per CPU ({planner.usable_cpus()} here)" in " ".join(capsys.readouterr().out.split())
 
 
 def test_a_capped_build_says_so_and_runs_no_more_workers(place, capsys, monkeypatch):
     seen = []
-    monkeypatch.setattr(builder, "usable_cpus", lambda: 2)
-    monkeypatch.setattr(builder._Runner, "run", lambda self, reports, force: seen.append(self.jobs))
+    monkeypatch.setattr(planner, "usable_cpus", lambda: 2)
+    monkeypatch.setattr(Runner, "run", lambda self, reports, force: seen.append(self.jobs))
     code, _, err = run(capsys, "build", "--state", "all", "--format", "html", "--jobs", "1000", "--out", "reports",
                        "--no-progress")
     assert code == 0 and seen == [2]
@@ -252,7 +256,7 @@ def test_a_capped_build_says_so_and_runs_no_more_workers(place, capsys, monkeypa
 
 
 def _number_parameters():
-    for topic in NOTEBOOK_PARAMETERS:
+    for topic in TOPICS:
         for param in parameters_for(topic):
             if isinstance(param, Number):
                 yield topic, param.name
@@ -287,7 +291,7 @@ def test_nan_and_infinity_are_refused_in_the_notebook_too(topic, name, value):
 
 
 def test_routine_shares_refuse_nan():
-    from analysis.ai_exposure import routine_shares
+    from analysis.topics.ai_impact import routine_shares
 
     for text in ("Coding Auditor=nan", "Coding Auditor=inf", '{"Coding Auditor": NaN}'):
         with pytest.raises(InputError, match="finite|between 0 and 1"):
@@ -302,9 +306,7 @@ def test_an_explained_error_shows_no_traceback_in_a_notebook():
 @pytest.mark.notebook
 def test_papermill_cli_refuses_nan_with_the_message_not_a_traceback_wall(tmp_path):
     out = tmp_path / "out.ipynb"
-    done = subprocess.run([sys.executable, "-m", "papermill", str(ROOT / "notebooks" / "02_job_outlook.ipynb"), str(out),
-                           "-p", "growth_override_pct", "nan", "--no-progress-bar"], capture_output=True, text=True,
-                          timeout=300, cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "MEDCODING_TARGET"})
+    done = papermill(ROOT / "notebooks" / "02_job_outlook.ipynb", out, "-p", "growth_override_pct", "nan", cwd=tmp_path)
     assert done.returncode != 0  # papermill's own exit code for a notebook that stopped
     message = "growth_override_pct=nan: must be a finite number (not nan or infinity)"
     assert message in done.stderr
@@ -321,9 +323,9 @@ def test_papermill_cli_refuses_nan_with_the_message_not_a_traceback_wall(tmp_pat
 def data(tmp_path, monkeypatch):
     """A copy of data/ the kit reads instead (MEDCODING_DATA_DIR)."""
     copy = tmp_path / "data"
-    shutil.copytree(builder.data_dir(), copy)
-    monkeypatch.setenv(builder.DATA_DIR_ENV, str(copy))
-    from analysis.states import states_table
+    shutil.copytree(data_dir(), copy)
+    monkeypatch.setenv(DATA_DIR_ENV, str(copy))
+    from analysis.data.states import states_table
 
     states_table.cache_clear()
     yield copy
@@ -387,7 +389,9 @@ DATA_FILES = ["article/specialties.csv", "article/job_outlook.csv", "evidence/bl
 
 def _loader(relative: str):
     """The kit's own reader of a data file (its schema), as the notebooks call it."""
-    from analysis import article, careers, evidence
+    from analysis.data import article
+    from analysis.data import careers
+    from analysis.data import evidence
 
     return {
         "article/specialties.csv": article.load_specialties,
@@ -468,8 +472,8 @@ def test_table_and_markdown_helpers_escape_text_from_data():
     import pandas as pd
 
     from analysis.notebook import Markdown
-    from analysis.report import report_list
-    from analysis.salary import table_view
+    from analysis.topics.state_report import report_list
+    from analysis.topics.salary_by_state import table_view
 
     html = table_view(pd.DataFrame({"certification": [PAYLOAD], PAYLOAD: [1]})).to_html()
     assert "<img" not in html and "&lt;img" in html
@@ -482,7 +486,7 @@ def test_table_and_markdown_helpers_escape_text_from_data():
 def test_report_page_escapes_title_sources_and_parameters():
     import nbformat
 
-    from analysis.export import html_report
+    from analysis.export.html import html_report
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# A report")]
@@ -496,10 +500,10 @@ def test_manifest_titles_reach_the_index_escaped(tmp_path):
     out = tmp_path / "reports"
     (out / "topics").mkdir(parents=True)
     (out / "topics" / "x.html").write_text("x")
-    manifest = {"version": builder.MANIFEST_VERSION, "reports": {"topics/x--a=b": {"title": PAYLOAD}}}
+    manifest = {"version": files.MANIFEST_VERSION, "reports": {"topics/x--a=b": {"title": PAYLOAD}}}
     (out / "topics" / "x--a=b.html").write_text("x")
-    links = builder.index_parameters(manifest, out)
-    from analysis.report import report_list
+    links = index.index_parameters(manifest, out)
+    from analysis.topics.state_report import report_list
 
     assert "<img" not in report_list(links["other_links"])._repr_markdown_()
     json.dumps(links)

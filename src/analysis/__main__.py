@@ -1,6 +1,6 @@
 """``python -m analysis ...`` is the same as the ``medcoding`` command (see :mod:`analysis.cli`)."""
 
-from .cli import main
+from analysis.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -25,13 +25,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import AnalysisError, DataFileError, InputError, closest, shorten
+from analysis.core.errors import AnalysisError, DataFileError, InputError, closest, shorten
 
 EXIT_USAGE = 2
 
 
 def _formats(text: str) -> tuple[str, ...]:
-    from .build import FORMATS
+    from analysis.build import FORMATS
 
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     for fmt in chosen:
@@ -43,13 +43,12 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 def _paper(text: str) -> str:
-    from .export import PAPER_SIZES
+    from analysis.build.plan import check_paper
 
-    value = text.strip().lower()
-    if value not in PAPER_SIZES:
-        raise argparse.ArgumentTypeError(str(InputError("--paper", text, allowed=tuple(PAPER_SIZES),
-                                                        suggestion=closest(value, tuple(PAPER_SIZES)))))
-    return value
+    try:
+        return check_paper(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _jobs(text: str) -> int:
@@ -63,7 +62,7 @@ def _jobs(text: str) -> int:
 
 
 def _timeout(text: str) -> float:
-    from .build import check_timeout
+    from analysis.build.plan import check_timeout
 
     try:
         return check_timeout(text)
@@ -72,7 +71,8 @@ def _timeout(text: str) -> float:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    from .build import ALLOW_OTHER_FILES_FLAG, default_jobs, usable_cpus
+    from analysis.build.files import ALLOW_OTHER_FILES_FLAG
+    from analysis.build.plan import default_jobs, usable_cpus
 
     parser = argparse.ArgumentParser(
         prog="medcoding", description="Build the medical-coding reports (HTML and PDF) and inspect notebook parameters.")
@@ -128,8 +128,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.assignments
-        from .assignments import main as assignments_main
+    if argv[:1] == ["assignments"]:  # its own options live with it, in analysis.teaching.assignments
+        from analysis.teaching.assignments import main as assignments_main
 
         return assignments_main(argv[1:])
     parser = make_parser()
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _params(args) -> int:
-    from .params import parameters_for
+    from analysis.core.params import parameters_for
 
     declared = parameters_for(args.notebook)
     print(f"Parameters of {declared.notebook} (give them to `medcoding build` as -p NAME=VALUE):")
@@ -167,7 +167,7 @@ def _params(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import NOTEBOOKS_DIR, build
+    from analysis.build import NOTEBOOKS_DIR, build
 
     if not args.out.strip():  # Path("") would be the current folder
         raise InputError("--out", args.out, reason="is empty; name a folder for the reports", suggestion="reports")

@@ -1,0 +1,102 @@
+"""Build every report: one per state (and DC), one per topic notebook, and an index page.
+
+``medcoding build`` (:mod:`analysis.cli`) calls :func:`build`, which reads as its stages:
+
+1. **plan** (:mod:`~analysis.build.plan`): selection and ``-p`` values checked, in this process, before
+   anything is written or any kernel starts;
+2. **check and lock the output folder** (:mod:`~analysis.build.files`): a dedicated reports folder
+   only; one build per folder; only the marked temporary files of a killed build removed;
+3. **run** (:mod:`~analysis.build.runner`): what is stale (:mod:`~analysis.build.stale`) goes to an
+   executor (:mod:`~analysis.build.executor`; process pools of :mod:`~analysis.build.worker`), each
+   file written atomically and recorded in the manifest;
+4. **index** (:mod:`~analysis.build.index`): built last, linking the reports on disk;
+5. **summary** (:mod:`~analysis.build.summary`): what was built, skipped or failed, and the exit code.
+
+Output layout (``--out``, default ``reports/``)::
+
+    index.html                                   clickable map of the states + list of every report
+    states/TX.html, states/TX.pdf                one per state and DC, default parameters
+    states/TX--measure=mean.html                 the same report with a parameter changed
+    topics/certification_premium.html, .pdf      one per topic notebook, its defaults
+    topics/certification_premium--discount_rate=0.05.html
+    _failed/states/TX.ipynb                      the executed notebook of a report that failed
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from analysis.build.executor import Executor, LocalExecutor
+from analysis.build.files import (LOG_NAME, BuildError, build_lock, cannot_write, check_out_folder, load_manifest,
+                                  new_build_id, use_build_id)
+from analysis.build.index import index_parameters
+from analysis.build import plan as planning
+from analysis.build.plan import FORMATS, capped_jobs, check_formats, check_paper, check_timeout, default_jobs
+from analysis.build.runner import Runner
+from analysis.build.summary import Summary
+from analysis.core.errors import InputError
+from analysis.core.paths import NOTEBOOKS_DIR
+
+__all__ = ["BuildError", "Executor", "FORMATS", "LocalExecutor", "NOTEBOOKS_DIR", "Summary", "build", "default_jobs"]
+
+
+def build(*, states: str | None = None, topics: str | None = None, assignments: list[str] | None = None,
+          formats: tuple[str, ...] | None = None, jobs: int | None = None, force: bool = False,
+          out: Path | str = "reports", notebooks_dir: Path | str = NOTEBOOKS_DIR, index: bool = False,
+          fresh_kernels: bool = False, allow_other_files: bool = False, timeout: float = 600,
+          progress: bool | None = None, log=print, executor: Executor | None = None, paper: str = "letter") -> Summary:
+    """Build the selected reports (all by default). Returns a :class:`~analysis.build.summary.Summary`.
+
+    ``paper`` is the PDFs' paper size (:func:`~analysis.build.plan.check_paper`: letter or a4); a PDF
+    printed on another size is stale.
+
+    Raises :class:`~analysis.core.errors.InputError` for a bad selection, parameter, timeout or output
+    folder (:func:`~analysis.build.files.check_out_folder`), before anything is written, and
+    :class:`~analysis.build.files.BuildError` when another build holds the output folder or a file cannot
+    be written (the earlier reports and manifest then stay).
+    """
+    started = time.perf_counter()
+    explicit_pdf = formats is not None and "pdf" in formats
+    formats = check_formats(formats or FORMATS)
+    timeout = check_timeout(timeout)
+    paper = check_paper(paper)
+    reports = planning.plan(states=states, topics=topics, assignments=assignments, formats=formats,
+                            notebooks_dir=Path(notebooks_dir), index=index)  # InputError here: nothing written yet
+    check_out_folder(out, allow_other_files=allow_other_files)
+    out = Path(out)
+    jobs = capped_jobs(jobs or default_jobs(), log)
+    build_id = new_build_id()
+    use_build_id(build_id)
+    lock = _locked(out, build_id)
+    try:
+        manifest = load_manifest(out)
+        executor = executor or LocalExecutor(jobs, log_path=out / LOG_NAME, fresh_kernels=fresh_kernels,
+                                             timeout=timeout, build_id=build_id)
+        runner = Runner(out, manifest, executor, jobs, progress, log, paper=paper)
+        try:
+            runner.run([r for r in reports if r.kind != "index"], force)
+            index_page = [r for r in reports if r.kind == "index"]
+            if index_page and not runner.interrupted:  # last: it links the reports on disk now
+                index_page[0].params = index_parameters(manifest, out)
+                runner.run(index_page, force)
+        finally:
+            executor.close()
+    except OSError as error:  # the log, a folder... (the manifest has its own message)
+        raise BuildError(f"{error.filename or out}: {cannot_write(error)}. Reports finished before this are complete; "
+                         "the others are as they were. Fix that and run the build again.") from None
+    finally:
+        lock.__exit__(None, None, None)
+    return Summary(runner.outcomes, time.perf_counter() - started, out, runner.interrupted, explicit_pdf,
+                   128 + int(runner.signal))
+
+
+def _locked(out: Path, build_id: str):
+    """The output folder made and locked for this build (its lock context, entered)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        lock = build_lock(out, build_id)
+        lock.__enter__()
+    except OSError as error:
+        raise InputError("--out", str(out), reason=cannot_write(error), allowed="a folder you can write to") from None
+    return lock

@@ -1,0 +1,1 @@
+"""calc layer (see docs/ARCHITECTURE.md)."""

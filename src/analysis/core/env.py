@@ -1,0 +1,16 @@
+"""Every environment variable the kit reads, named once.
+
+>>> sorted(name for name in globals() if name.endswith("_ENV"))
+['ANSWERS_ENV', 'CHROMIUM_ENV', 'DATA_DIR_ENV', 'STRICT_ENV', 'TARGET_ENV']
+"""
+
+#: Folder to read data from instead of the kit's ``data/`` (the tests and the builder's workers set it).
+DATA_DIR_ENV = "MEDCODING_DATA_DIR"
+#: Output target of the chart renderer: ``lab`` (unset), ``html`` or ``pdf``.
+TARGET_ENV = "MEDCODING_TARGET"
+#: A Chrome or Chromium to print PDFs with.
+CHROMIUM_ENV = "MEDCODING_CHROMIUM"
+#: Extra exercise answer files (paths separated by ``os.pathsep``).
+ANSWERS_ENV = "MEDCODING_EXERCISE_ANSWERS"
+#: ``strict`` makes a failing exercise check raise.
+STRICT_ENV = "MEDCODING_EXERCISES"

@@ -1,0 +1,1 @@
+"""teaching layer (see docs/ARCHITECTURE.md)."""
