@@ -1,4 +1,5 @@
-"""Shared by the tests: the project's kernelspec, the one papermill runner, and readers of what a notebook showed.
+"""Shared by the tests: the project's kernelspec, the one papermill runner, readers of what a notebook showed, and a
+copy of data/ to change (``data_copy``).
 
 (Test modules import these helpers with ``from conftest import ...``.)"""
 
@@ -96,6 +97,25 @@ def shows(message: str, value) -> list[str]:
     """The renderings of ``value`` that stand as a number of their own in ``message`` ("7" is not found in "2,070")."""
     return [text for text in renderings(value)
             if re.search(rf"(?<![\w.,]){re.escape(text)}(?![\w]|[.,]\d)", message)]
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of data/ the test may change or break; the kit reads it through MEDCODING_DATA_DIR."""
+    import shutil
+
+    from analysis.core.env import DATA_DIR_ENV
+    from analysis.core.paths import data_dir
+    from analysis.data import evidence, states
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    monkeypatch.setenv(DATA_DIR_ENV, str(copy))
+    states.states_table.cache_clear()  # cached per process: read again from the copy
+    evidence._schemas.cache_clear()
+    yield copy
+    states.states_table.cache_clear()
+    evidence._schemas.cache_clear()
 
 
 # ---------------------------------------------------------------------------------------------- charts

@@ -19,7 +19,17 @@ def test_params_lists_a_notebooks_declared_parameters(capsys):
     assert out.splitlines()[0].startswith("Parameters of state_report")
     assert parameters_for("state_report").help() in out
     assert main(["params", "notebooks/01_salary_by_state.ipynb"]) == 0
-    assert "compare_with (default ['TX', 'NY', 'FL'])" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "compare_with (default ['TX', 'NY', 'FL'])" in out
+    # The year's default is "latest", and the listing says which year that is now.
+    assert "year (default 'latest'): " in out and "Allowed: latest (now 2024), 2024, 2023." in out
+
+
+def test_data_import_without_a_file_or_action_is_a_usage_error(capsys):
+    assert main(["data"]) == 2
+    assert "required" in capsys.readouterr().err
+    assert main(["data", "import"]) == 2
+    assert "FILE" in capsys.readouterr().err
 
 
 def test_params_of_an_unknown_notebook_suggests_one(capsys):

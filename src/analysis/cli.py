@@ -1,4 +1,4 @@
-"""The ``medcoding`` command (also ``python -m analysis``): build reports, list a notebook's parameters.
+"""The ``medcoding`` command (also ``python -m analysis``): build reports, list a notebook's parameters, import BLS files.
 
 Examples::
 
@@ -8,6 +8,7 @@ Examples::
     medcoding build --force --jobs 2
     medcoding params salary_by_state                 # what -p accepts for that notebook
     medcoding assignments                            # student notebooks and instructor key into dist/
+    medcoding data import oesm25st.zip oesm25nat.zip # next year's BLS files into data/evidence/
 
 Exit codes: 0 done (reports up to date count as done); 1 a report failed, or PDF was asked for with
 ``--format`` and no Chromium was found; 2 a bad command line or parameter (nothing was built);
@@ -121,6 +122,21 @@ def make_parser() -> argparse.ArgumentParser:
                                  description="List a notebook's declared parameters: name, default, meaning, allowed values.")
     params.add_argument("notebook", help="a topic name (salary_by_state, state_report...) or a notebook file name")
 
+    data = commands.add_parser("data", help="import newer BLS files into data/",
+                               description="Manage the kit's data. `medcoding data import FILE...` reads BLS files as "
+                                           "published and adds the years they hold to data/evidence/.")
+    data_commands = data.add_subparsers(dest="data_command", metavar="ACTION")
+    data_commands.required = True
+    importer = data_commands.add_parser(
+        "import", help="import BLS OEWS zips/workbooks (oesmYYst.zip, oesmYYnat.zip) or the Employment Projections "
+                       "occupation table (occupation.xlsx)",
+        description="Read official BLS files (the OEWS state and national zips or the .xlsx/.csv inside them; the "
+                    "Employment Projections occupation.xlsx), keep what the kit uses, and write it to data/evidence/ "
+                    "with a row of data/sources.csv. Older years are never changed; the same file again changes nothing. "
+                    "Every file is checked before anything is written: on any problem data/ stays as it was.")
+    importer.add_argument("files", nargs="+", metavar="FILE", help="the downloaded BLS files")
+    importer.add_argument("--replace", action="store_true",
+                          help="use this file for a year data/ already holds from another file (the message lists what changes)")
     commands.add_parser("assignments", add_help=False, help="write student notebooks (solutions removed) and an instructor key",
                         description="Options: see `medcoding assignments --help`.")
     return parser
@@ -140,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "params":
             return _params(args)
+        if args.command == "data":
+            return _data(args)
         return _build(args)
     except InputError as error:
         print(f"medcoding: {error}", file=sys.stderr)
@@ -163,6 +181,22 @@ def _params(args) -> int:
     declared = parameters_for(args.notebook)
     print(f"Parameters of {declared.notebook} (give them to `medcoding build` as -p NAME=VALUE):")
     print(declared.help())
+    return 0
+
+
+def _data(args) -> int:
+    from analysis.data.bls_import import NEXT_STEP, import_files
+
+    try:
+        done = import_files(args.files, replace=args.replace)
+    except DataFileError as error:
+        print(f"medcoding data import: {error}", file=sys.stderr)
+        print("Nothing was imported: data/ is unchanged.", file=sys.stderr)
+        return EXIT_USAGE
+    for planned in done:
+        print(planned.message())
+    if any(p.action != "unchanged" for p in done):
+        print(NEXT_STEP)
     return 0
 
 

@@ -95,7 +95,7 @@ def test_data_dir_rule_matches_analysis_data(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("argv, expected", [
     (["--state", "CA", "-p", "meassure=mean"], "Did you mean 'measure'?"),
-    (["--state", "CA", "-p", "year=2022"], "Allowed: 2024, 2023"),
+    (["--state", "CA", "-p", "year=2022"], "Allowed: latest (now 2024), 2024, 2023"),
     (["--state", "Texsa"], "Did you mean 'Texas'?"),
     (["--topic", "certificaton_premium"], "Did you mean 'certification_premium'?"),
     (["--topic", "certification_premium", "-p", "state=TX"], "no selected notebook"),
@@ -126,6 +126,9 @@ def test_parameters_are_typed_and_canonical():
         "state": "TX", "measure": "mean", "year": 2023}
     assert planner.resolve_parameters("state_report", {"measure": "median"}, fixed={"state": "06"}) == {"state": "CA"}
     assert planner.resolve_parameters("salary_by_state", {"compare_with": "tx, fl"}) == {"compare_with": ["TX", "FL"]}
+    # year's default "latest" moves with data/: asking for 2024 by name is a report of its own, "latest" is the default.
+    assert planner.resolve_parameters("salary_by_state", {"year": "2024"}) == {"year": 2024}
+    assert planner.resolve_parameters("salary_by_state", {"year": "Latest"}) == {}
     reports = planner.plan(states="tx,California,06", assignments=["measure=mean"], formats=("html",))
     assert [r.id for r in reports] == ["states/TX--measure=mean", "states/CA--measure=mean"]
     assert reports[0].params == {"state": "TX", "measure": "mean"}
@@ -208,6 +211,27 @@ def test_touching_or_changing_inputs(built, tmp_path):
     assert {o.id: (o.status, o.reason) for o in summary.outcomes} == {
         "states/CA": ("built", f"data changed: {BLS_2024}"), "states/TX": ("built", f"data changed: {BLS_2024}")}
     assert f"{int(cells[3]):,}" in (out / "states" / "TX.html").read_text()
+
+
+def test_a_newly_imported_bls_year_rebuilds_the_reports_that_default_to_the_latest(built, tmp_path, monkeypatch):
+    # The reports found their years by listing data/evidence/; the probe recorded that listing as an input.
+    import bls_official_files as bls
+    from analysis.data.bls_import import import_files
+
+    out = copy_tree(built["out"], tmp_path / "reports")
+    data = copy_tree(built["data"], tmp_path / "data")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    monkeypatch.setenv(DATA_DIR_ENV, str(data))
+    import_files([bls.state_zip(downloads), bls.national_zip(downloads)])
+    pinned = run_build(out, data, states="TX", assignments=["year=2024"])  # a year asked for by name stays that year
+    assert [(o.id, o.status) for o in pinned.outcomes] == [("states/TX--year=2024", "built")]
+    assert "May 2024 (latest" not in (out / "states" / "TX--year=2024.html").read_text()
+    summary = run_build(out, data, states="CA,TX")
+    assert {o.id: o.status for o in summary.outcomes} == {"states/CA": "built", "states/TX": "built"}
+    assert all(o.reason.startswith("data changed: ") for o in summary.outcomes), [o.reason for o in summary.outcomes]
+    assert "May 2025 (latest in data/)" in (out / "states" / "TX.html").read_text()
+    assert {o.status for o in run_build(out, data, states="CA,TX").outcomes} == {"skipped"}
 
 
 def test_changed_parameter_is_a_report_of_its_own(built, tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 
 import pandas as pd
 import pytest
@@ -17,9 +16,7 @@ from analysis.calc import claims
 
 from analysis.data import evidence
 
-from analysis.data import states
 from analysis.data.article import load_job_outlook, load_national_overview, load_state_salaries
-from analysis.data.tables import data_dir
 from analysis.core.errors import InputError
 
 
@@ -154,18 +151,6 @@ def test_stated_survey_premiums_are_candidates():
 
 
 # ------------------------------------------------------------------ verdicts follow the data
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(data_dir(), copy)
-    monkeypatch.setenv("MEDCODING_DATA_DIR", str(copy))
-    states.states_table.cache_clear()
-    evidence._schemas.cache_clear()
-    yield copy
-    states.states_table.cache_clear()
-    evidence._schemas.cache_clear()
 
 
 def _set_cell(path, match: dict, column: str, value: str) -> None:

@@ -212,7 +212,7 @@ def test_the_same_column_twice_is_refused(tmp_path, raw_rows):
 def test_a_workbook_or_a_missing_file_is_explained(tmp_path):
     workbook = tmp_path / "national_M2024_dl.xlsx"
     workbook.write_bytes(b"PK\x03\x04")
-    with pytest.raises(DataFileError, match="save the data sheet as 'CSV UTF-8'"):
+    with pytest.raises(DataFileError, match="not a readable Excel workbook"):
         oews.load_oews_file(workbook)
     with pytest.raises(DataFileError, match="does not exist"):
         oews.load_oews_file(tmp_path / "nowhere.csv")

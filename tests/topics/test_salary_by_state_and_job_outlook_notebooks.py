@@ -45,17 +45,17 @@ def test_every_chart_is_followed_by_a_try_changing_prompt(key):
 
 SALARY_EXPECTED = [
     # (parameters, strings the executed notebook must contain)
-    ({}, ["**California**, May 2024, median annual wage: **$59,700**", "National median, May 2024: $50,250",
+    ({}, ["**California**, May 2024 (latest in data/), median annual wage: **$59,700**", "National median, May 2024: $50,250",
           "Rank: 7 of 51", "Large health systems, high volume"]),
-    ({"state": "TX"}, ["**Texas**, May 2024, median annual wage: **$47,230**", "$51,020", "$47,230",
+    ({"state": "TX"}, ["**Texas**, May 2024 (latest in data/), median annual wage: **$47,230**", "$51,020", "$47,230",
                        "do not list Texas"]),
     ({"state": "new york", "year": 2023}, ["**New York**, May 2023, median annual wage: **$59,050**",
                                            "National median, May 2023: $48,780", "Rank: 6 of 35", "not available"]),
     ({"state": "06", "measure": "mean", "compare_with": ["TX", "FL"]},
-     ["**California**, May 2024, mean annual wage: **$68,080**", "No national May 2024 mean", "$51,020",
+     ["**California**, May 2024 (latest in data/), mean annual wage: **$68,080**", "No national May 2024 mean", "$51,020",
       "national (not available in data/)"]),
     ({"state": "Mississippi", "employer_state": "CA"},
-     ["**Mississippi**, May 2024, median annual wage: **$39,970**", "$59,700", "$19,730", "Lowest-Paying States"]),
+     ["**Mississippi**, May 2024 (latest in data/), median annual wage: **$39,970**", "$59,700", "$19,730", "Lowest-Paying States"]),
 ]
 assert [p for p, _ in SALARY_EXPECTED[1:]] == salary.PARAMETERS.examples, "keep the expectations in step with the examples"
 

@@ -4,7 +4,6 @@ experience bands, the state ratio (no state-by-specialty figure), and the career
 from __future__ import annotations
 
 import re
-import shutil
 
 import pandas as pd
 import pytest
@@ -221,17 +220,6 @@ def test_careers_chart_marks_open_ranges_and_puts_the_coder_band_on_top():
     assert rows[0]["role"] == "Medical coder, Senior (8+ years)" and rows[0]["art_high"] == 72000
     consultant = next(r for r in rows if r["role"] == "Medical Coding Consultant")
     assert consultant["art_high"] == 150000 and "or more" in consultant["art_text"]
-
-
-@pytest.fixture()
-def data_copy(tmp_path, monkeypatch):
-    """A copy of data/ the test may break; the kit reads it through MEDCODING_DATA_DIR."""
-    from analysis.data.tables import data_dir
-
-    copy = tmp_path / "data"
-    shutil.copytree(data_dir(), copy)
-    monkeypatch.setenv("MEDCODING_DATA_DIR", str(copy))
-    return copy
 
 
 def test_a_wrong_occupation_title_in_the_map_is_reported_with_its_line(data_copy):

@@ -77,21 +77,25 @@ def kit_summary():
     """The index page's summary: the whole kit's findings, above the map (every figure from the topic
     helpers and :mod:`analysis.calc.claims`; see :mod:`analysis.present.report_summary`)."""
     from analysis.calc import claims
+    from analysis.data.bls_years import latest_state_year
     from analysis.present.formats import money, percent
     from analysis.present.report_summary import Figure, Finding, Summary, verdict_text
     from analysis.topics import job_outlook, salary_by_state
 
-    national = salary_by_state.national_wage(2024, "median")
-    ranked = salary_by_state.ranked_wages(2024, "median").dropna(subset=["wage_usd"]).sort_values("wage_usd")
+    year = latest_state_year()  # the newest May survey in data/ (it moves with `medcoding data import`)
+    survey = f"BLS OEWS May {year}"
+    national = salary_by_state.national_wage(year, "median")
+    ranked = salary_by_state.ranked_wages(year, "median").dropna(subset=["wage_usd"]).sort_values("wage_usd")
     low, high = ranked.iloc[0], ranked.iloc[-1]
-    bls = job_outlook.projection_round("2024-34")
+    bls = job_outlook.projection_round("2024-34")  # the round the article's outlook table is about
+    period = f"{bls.start_year}-{str(bls.end_year)[2:]}"
     total, counts = claims.verdict_counts()
     figures = [
-        Figure("National median annual wage, May 2024", money(None if national is None else national.value), "evidence",
-               "BLS OEWS May 2024, Medical Records Specialists (SOC 29-2072)"),
-        Figure("Highest state median, May 2024", f"{high.state}, {money(high.wage_usd)}", "evidence", "BLS OEWS May 2024"),
-        Figure("Lowest state median, May 2024", f"{low.state}, {money(low.wage_usd)}", "evidence", "BLS OEWS May 2024"),
-        Figure("Employment change 2024-34 (nation)", percent(bls.pct_change, sign=True), "evidence", bls.label),
+        Figure(f"National median annual wage, May {year}", money(None if national is None else national.value),
+               "evidence", f"{survey}, Medical Records Specialists (SOC 29-2072)"),
+        Figure(f"Highest state median, May {year}", f"{high.state}, {money(high.wage_usd)}", "evidence", survey),
+        Figure(f"Lowest state median, May {year}", f"{low.state}, {money(low.wage_usd)}", "evidence", survey),
+        Figure(f"Employment change {period} (nation)", percent(bls.pct_change, sign=True), "evidence", bls.label),
         Figure("Article's figures checked", str(total), "derived", "analysis.calc.claims"),
     ]
     verdict = Finding(f"Of the article's {total} figures checked, {counts['matches']} match a public figure, "
@@ -103,7 +107,7 @@ def kit_summary():
         Finding(f"None of the article's state salaries equals a BLS mean or median ({states['differs']} of "
                 f"{sum(states.values())} differ)." if states["matches"] == 0 else
                 f"{states['matches']} of the article's state salaries match a BLS figure.", "derived"),
-        Finding(f"BLS projects a {percent(bls.pct_change, sign=True)} change in jobs nationally over 2024-34. "
+        Finding(f"BLS projects a {percent(bls.pct_change, sign=True)} change in jobs nationally over {period}. "
                 + verdict_text("outlook", "outlook figures"), "derived"),
         Finding("The article's statements about AI and specialty pay carry no source: they are claims to test, not "
                 "evidence.", "claim"),
@@ -128,14 +132,15 @@ class StateList:
                 f'<h2 id="state-reports">State reports, A to Z</h2>\n<ul>\n{items}\n</ul>\n</nav>')
 
 
-def state_list(state_links: dict[str, str], year: int = 2024, measure: str = "median") -> StateList:
+def state_list(state_links: dict[str, str], year: int | str = "latest", measure: str = "median") -> StateList:
     """Every state with a report (``state_links``: abbreviation -> address), A to Z, with the wage and rank
-    the map shows."""
+    the map shows (:func:`analysis.topics.state_report.overview_map`: the newest May survey by default)."""
+    from analysis.data.bls_years import resolve_year
     from analysis.present.formats import missing, money, rank_text
     from analysis.topics.salary_by_state import ranked_wages
 
     rows = []
-    for row in ranked_wages(year, measure).sort_values("state").itertuples():
+    for row in ranked_wages(resolve_year(year), measure).sort_values("state").itertuples():
         if row.state_abbr in state_links:
             rank = "" if missing(row.rank_derived) else f", rank {rank_text(row.rank_derived, row.areas_ranked)}"
             rows.append((row.state, state_links[row.state_abbr], money(row.wage_usd) + rank))

@@ -2,8 +2,9 @@
 ``_medcoding_build``, so that forgetting the ``analysis`` modules does not forget it).
 
 :func:`begin` puts a reused kernel back to a clean state and starts recording which files under data/
-and the analysis package the notebook opens (an audit hook); :func:`end` reports them, with content
-hashes and the data sources' titles, as an output of mimetype :data:`DEPS_MIMETYPE`. Only the standard
+and the analysis package the notebook opens, and which data/ folders it lists (an audit hook); :func:`end`
+reports them, with content hashes (a folder's: of its sorted file names, :func:`listing_sha256`) and the data
+sources' titles, as an output of mimetype :data:`DEPS_MIMETYPE`. Only the standard
 library at import time: the worker imports this module too, for its name and constants.
 """
 
@@ -21,8 +22,9 @@ _baseline = None
 
 
 def _audit(event, args):
-    # Records every file under data/ or the analysis package that the notebook opens.
-    if event != "open" or _reads is None:
+    # Records every file under data/ or the analysis package that the notebook opens, and every data/
+    # folder it lists: the BLS years are found by listing data/evidence/, so a new year's file is an input.
+    if event not in ("open", "os.listdir", "os.scandir") or _reads is None:
         return
     try:
         path = args[0]
@@ -30,7 +32,10 @@ def _audit(event, args):
             return
         path = os.path.abspath(os.fsdecode(path))
         for root, kind in _roots:
-            if path.startswith(root):
+            if event != "open" and kind == "data" and (path + os.sep).startswith(root):
+                _reads.add(("listing", root, path))
+                return
+            if event == "open" and path.startswith(root):
                 _reads.add((kind, root, path))
                 return
     except Exception:
@@ -86,12 +91,22 @@ def _sha256(path):
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def listing_sha256(path) -> str:
+    """The hash of a folder's sorted file names: what a listed data/ folder is recorded as (the build's
+    staleness check, :mod:`analysis.build.stale`, hashes a folder the same way)."""
+    return hashlib.sha256("\n".join(sorted(os.listdir(path))).encode()).hexdigest()
+
+
 def end():
     """Report what the notebook read: data files and code, with content hashes, and the sources' titles."""
     global _reads
     reads, _reads = _reads or set(), None
     data, code = {}, set()
     for kind, root, path in sorted(reads):
+        if kind == "listing":  # recorded as "evidence/" (a trailing slash: a folder's names, not a file)
+            if os.path.isdir(path):
+                data[os.path.relpath(path, root).replace(os.sep, "/") + "/"] = listing_sha256(path)
+            continue
         if not os.path.isfile(path):
             continue
         if kind == "data":
@@ -105,7 +120,7 @@ def end():
     if data:
         from analysis.data.tables import source_of
         for file in sorted(data):
-            if file == "sources.csv":
+            if file == "sources.csv" or file.endswith("/"):
                 continue
             row = source_of(file)
             sources.append([file, row.get("title", ""), row.get("quality", "")])

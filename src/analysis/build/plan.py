@@ -193,7 +193,12 @@ def resolve_parameters(topic: str, texts: dict[str, str], fixed: dict | None = N
     for name, value in values.items():
         param = declared.params[name]
         canonical = _injectable(param.normalize(value))
-        if name in (fixed or {}) or canonical != _injectable(param.normalize(param.default)):
+        default = _injectable(param.normalize(param.default))
+        if default != param.default:  # a default that moves with data/ (year = "latest"): an explicit year stays
+            is_default = str(value).strip().lower() == str(param.default).lower()
+        else:
+            is_default = canonical == default
+        if name in (fixed or {}) or not is_default:
             kept[name] = canonical
     return kept
 

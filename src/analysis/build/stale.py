@@ -7,6 +7,9 @@ A report is rebuilt when any of these changed:
   :mod:`analysis.build.kernel_probe`, the way a compiler writes a depfile; compared by content hash, so
   touching a file changes nothing). The state reports show every state's rank and map, so a change to
   one state's row of a BLS state file rebuilds all 51 state reports and the topics that read that file;
+* the data/ folders the notebook *listed* (recorded as ``evidence/``, by the hash of their file names):
+  a notebook finds its BLS years by listing ``data/evidence/``, so a year added by
+  ``medcoding data import`` makes every report that defaults to ``year = "latest"`` stale;
 * the :mod:`analysis` modules the notebook imported, and those the worker runs for every report
   (the builder, the exporter and its templates);
 * the Python version and the installed library versions (the ``*.dist-info`` names);
@@ -27,11 +30,15 @@ import sysconfig
 from pathlib import Path
 
 from analysis.build.index import index_notebook
+from analysis.build.kernel_probe import listing_sha256
 from analysis.build.plan import Report
 from analysis.core.paths import REPO_DIR, data_dir
 
 
 def sha256(path: Path) -> str | None:
+    """A file's content hash; a folder's (a data/ folder a notebook listed): the hash of its file names."""
+    if os.path.isdir(path):
+        return listing_sha256(path)
     try:
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -227,22 +227,33 @@ def verdict_counts(topic: str | None = None) -> tuple[int, dict[str, int]]:
 _EVIDENCE = {
     "facts": (evidence.load_national_facts, (evidence.NATIONAL_FACTS_FILE, "sources.csv")),
     "surveys": (evidence.load_certification_surveys, (evidence.SURVEYS_FILE, "sources.csv")),
-    **{("state", y, m): (lambda y=y, m=m: evidence.state_wage_measure(y, m),
-                         (evidence.STATE_WAGE_FILES[y], evidence.PERCENTILES_2023_FILE, "reference/us_states.csv", "sources.csv"))
-       for y in (2023, 2024) for m in ("mean", "median")},
 }
+
+
+def _evidence_spec(key):
+    """(loader, files it reads) of an evidence table; state years and imported files are found in data/ each time."""
+    from analysis.data.bls_years import ep_files, national_files
+
+    if isinstance(key, tuple) and key[0] == "state":
+        _, y, m = key
+        return (lambda: evidence.state_wage_measure(y, m),
+                (evidence.STATE_WAGE_FILES[y], evidence.PERCENTILES_2023_FILE, "reference/us_states.csv", "sources.csv"))
+    loader, files = _EVIDENCE[key]
+    if key == "facts":
+        files = files + tuple(national_files().values()) + tuple(ep_files().values())
+    return loader, files
 
 
 def _evidence(key):
     """A read-only evidence table (callers never change it), re-read when one of its files changes."""
-    loader, files = _EVIDENCE[key]
+    loader, files = _evidence_spec(key)
     stamps = tuple((str(data_path(f)), data_path(f).stat().st_mtime_ns if data_path(f).exists() else None) for f in files)
     return _read_once(key, stamps)
 
 
 @lru_cache(maxsize=32)
 def _read_once(key, stamps):
-    return _EVIDENCE[key][0]()
+    return _evidence_spec(key)[0]()
 
 
 def _claims(topic: str | None) -> list[Claim]:
@@ -324,7 +335,7 @@ def _nearest_national_annual(value: int) -> list[Evidence]:
 def _state_claims() -> list[Claim]:
     claims = article.load_state_salaries()
     measures = {(year, measure): _evidence(("state", year, measure)).set_index("state_abbr")
-                for year in (2023, 2024) for measure in ("mean", "median")}
+                for year in sorted(evidence.STATE_WAGE_FILES) for measure in ("mean", "median")}  # every year present
     result = []
     for row in claims.itertuples():
         found = []
@@ -359,18 +370,30 @@ def _outlook_claims() -> list[Claim]:
     openings = outlook.loc["outlook.annual_openings"]
     over = outlook.loc["outlook.annual_openings_cta"]
     average = outlook.loc["outlook.national_average_growth"]
+    # The article's table is "Job Outlook (2024–2034)": the 2024-34 round decides; every other round data/ holds is shown.
+    others = [k for k in _ep_rounds() if k != "2024-34"]
+
+    def context(measure, label):
+        return [e for k in others for e in _ep(f"EP {k}", measure, label, False)]
+
     return [
         Claim("outlook.projected_growth", "outlook", growth.original_text, float(growth.pct), "percent",
-              evidence=_ep("EP 2024-34", "pct_change", "percent change") + _ep("EP 2025-35", "pct_change", "percent change", False)),
+              evidence=_ep("EP 2024-34", "pct_change", "percent change") + context("pct_change", "percent change")),
         Claim("outlook.current_employment", "outlook", employed.original_text, int(employed["count"]), "jobs",
-              evidence=_ep("EP 2024-34", "base_employment", "base employment") + _ep("EP 2025-35", "base_employment", "base employment", False)),
+              evidence=_ep("EP 2024-34", "base_employment", "base employment") + context("base_employment", "base employment")),
         Claim("outlook.annual_openings", "outlook", openings.original_text, int(openings["count"]), "openings a year",
-              evidence=_ep("EP 2024-34", "annual_openings", "annual openings") + _ep("EP 2025-35", "annual_openings", "annual openings", False)),
+              evidence=_ep("EP 2024-34", "annual_openings", "annual openings") + context("annual_openings", "annual openings")),
         Claim("outlook.annual_openings_cta", "outlook", over.original_text, int(over["count"]), "openings a year", kind="at_least",
-              evidence=_ep("EP 2024-34", "annual_openings", "annual openings") + _ep("EP 2025-35", "annual_openings", "annual openings", False)),
+              evidence=_ep("EP 2024-34", "annual_openings", "annual openings") + context("annual_openings", "annual openings")),
         Claim("outlook.national_average_growth", "outlook", average.original_text, float(average.pct), "percent",
-              note="data/ holds no all-occupation growth figure for 2024-34."),
+              evidence=_ep("EP 2024-34 all occupations", "pct_change", "all occupations, percent change"),
+              note="" if _ep("EP 2024-34 all occupations", "pct_change", "") else "data/ holds no all-occupation growth figure for 2024-34."),
     ]
+
+
+def _ep_rounds() -> list[str]:
+    facts = _evidence("facts")
+    return sorted({s[3:] for s in facts.series if len(s) == 10 and s.startswith("EP ")})
 
 
 def _survey_rows(*measures: str, label: str) -> list[Evidence]:

@@ -13,24 +13,45 @@ Each loader reads one file under ``data/evidence/`` with a declared schema (see 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.data.tables import read_table
 from analysis.core.errors import InputError, closest, lookup
+from analysis.data.tables import read_table, source_of
 
-STATE_WAGE_FILES = {
-    2024: "evidence/bls_oews_may2024_state_29-2072.csv",
-    2023: "evidence/bls_oews_may2023_state_29-2072.csv",
-}
+class _StateWageFiles(Mapping):
+    """Year -> state wage file, newest first, read from data/ each time (``medcoding data import`` adds years).
+
+    >>> STATE_WAGE_FILES[2024]
+    'evidence/bls_oews_may2024_state_29-2072.csv'
+    """
+
+    def _files(self) -> dict:
+        from analysis.data.bls_years import state_files
+
+        return dict(reversed(list(state_files().items())))
+
+    def __getitem__(self, year):
+        return self._files()[year]
+
+    def __iter__(self):
+        return iter(self._files())
+
+    def __len__(self):
+        return len(self._files())
+
+
+STATE_WAGE_FILES = _StateWageFiles()
 PERCENTILES_2023_FILE = "evidence/bls_oews_may2023_state_29-2072_percentiles_partial.csv"
 NATIONAL_FACTS_FILE = "evidence/bls_national_facts_29-2072.csv"
 SURVEYS_FILE = "evidence/certification_salary_surveys.csv"
 
 # The measures each BLS state year carries (May 2023's state file here has means only;
 # its medians exist for 35 areas in the partial percentile file).
+# A year added by `medcoding data import` has the May 2024 file's columns (employment, mean, median).
 STATE_MEASURES = {2024: ("median", "mean"), 2023: ("mean",)}
 
 _money = dict(dtype="Int64", checks=pa.Check.ge(0), coerce=True)
@@ -87,7 +108,7 @@ def load_state_wages(year: int = 2024, *, include_territories: bool = False) -> 
     """
     if year not in STATE_WAGE_FILES:
         raise InputError("year", year, allowed=list(STATE_WAGE_FILES), suggestion=None)
-    frame = read_table(STATE_WAGE_FILES[year], _schemas()[year])
+    frame = read_table(STATE_WAGE_FILES[year], _schemas().get(year, _schemas()[2024]))
     if not include_territories:
         from analysis.data.states import states_table
 
@@ -95,6 +116,17 @@ def load_state_wages(year: int = 2024, *, include_territories: bool = False) -> 
         frame = frame[~frame.state_abbr.isin(territories)].reset_index(drop=True)
     frame.attrs["year"] = year
     return frame
+
+
+def employment_year(year: int | None = None) -> int:
+    """``year`` if its state file has employment, else the newest year that has (May 2023's file has none here).
+
+    >>> employment_year(2023), employment_year(2024)
+    (2024, 2024)
+    """
+    if year is not None and "employment" in load_state_wages(year):
+        return year
+    return max(y for y in STATE_WAGE_FILES if "employment" in load_state_wages(y))
 
 
 def load_state_percentiles_2023() -> pd.DataFrame:
@@ -156,7 +188,29 @@ def load_national_facts() -> pd.DataFrame:
     >>> load_national_facts().query("series == 'EP 2024-34' and measure == 'pct_change'").value.item()
     7.0
     """
-    return read_table(NATIONAL_FACTS_FILE, NATIONAL_SCHEMA)
+    facts = read_table(NATIONAL_FACTS_FILE, NATIONAL_SCHEMA)
+    return _with_imported_facts(facts)
+
+
+def _with_imported_facts(facts: pd.DataFrame) -> pd.DataFrame:
+    """Add the facts of files ``medcoding data import`` wrote (official BLS files); for the same period, series
+    and measure, the official file's figure is the one kept. The curated file itself is never changed."""
+    from analysis.data.bls_import import national_facts_from
+    from analysis.data.bls_years import ep_files, national_files
+
+    parts = [facts]
+    for file in national_files().values():
+        parts.append(national_facts_from(file, source_of(file)))
+    for file in ep_files().values():
+        parts.append(read_table(file, NATIONAL_SCHEMA))
+    if len(parts) == 1:
+        return facts
+    attrs = dict(facts.attrs)
+    merged = pd.concat(parts, ignore_index=True)
+    merged["value"] = merged.value.astype(float)
+    merged = merged.drop_duplicates(["period", "series", "measure"], keep="last").reset_index(drop=True)
+    merged.attrs.update(attrs)
+    return merged
 
 
 def national_fact(period: str, measure: str, series: str | None = None) -> pd.Series:

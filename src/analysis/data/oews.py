@@ -111,11 +111,22 @@ def load_oews_file(path, *, required=REQUIRED, period: str | None = None) -> pd.
     'May 2023'
     """
     full, shown = _resolve(path)
-    if full.suffix.lower() in (".xlsx", ".xls"):
-        raise DataFileError(shown, "this is an Excel workbook, and the kit reads CSV text",
-                            hint="open it in Excel or LibreOffice and save the data sheet as 'CSV UTF-8'")
-    encoding, sep = _sniff(full, shown)
-    raw = read_table(full, None, sep=sep, encoding=encoding)
+    if full.suffix.lower() == ".xls":
+        raise DataFileError(shown, "this is an old-style Excel workbook (.xls), which the kit does not read",
+                            hint="open it in Excel or LibreOffice and save it as .xlsx, or save the data sheet as 'CSV UTF-8'")
+    if full.suffix.lower() in (".xlsx", ".xlsm", ".zip"):
+        from analysis.data.bls_files import read_tables
+
+        sheet = read_tables(full, shown, "OCC_CODE")[0]  # a zip or workbook as BLS publishes it
+        raw, period = sheet.table, period or sheet.period
+    else:
+        encoding, sep = _sniff(full, shown)
+        raw = read_table(full, None, sep=sep, encoding=encoding)
+    return typed_table(raw, full, shown, required=required, period=period)
+
+
+def typed_table(raw: pd.DataFrame, full: Path, shown: str, *, required=REQUIRED, period: str | None = None) -> pd.DataFrame:
+    """The text cells of an OEWS table (as read from a CSV or a workbook) typed and checked: see :func:`load_oews_file`."""
     raw = _drop_empty(raw)
     canonical = _canonical_names(raw.columns, shown)
     measures = [c for c, name in canonical.items() if name in WAGES + ("TOT_EMP",)]
@@ -245,7 +256,11 @@ def _resolve(path) -> tuple[Path, str]:
 
 def _sniff(full: Path, shown: str) -> tuple[str, str]:
     """(encoding, separator): UTF-8 (BOM or not) or Excel's cp1252; the header's commonest of , ; tab."""
-    head = full.read_bytes()
+    return _sniff_text(full.read_bytes())
+
+
+def _sniff_text(head: bytes) -> tuple[str, str]:
+    """(encoding, separator) of CSV bytes: see :func:`_sniff`."""
     try:
         text = head.decode("utf-8-sig")
         encoding = "utf-8-sig"

@@ -1,4 +1,4 @@
-"""How values are written for a reader: money, signed money, counts, ranks, and missing values.
+"""How values are written for a reader: money, signed money, counts, ranks, survey months, and missing values.
 
 The one place the kit formats values (data-8 ``formats`` style): a missing value is always written
 :data:`NOT_AVAILABLE`, never 0 or an empty cell.
@@ -55,6 +55,16 @@ def year_value(value) -> str:
     '2024'
     """
     return NOT_AVAILABLE if missing(value) else str(int(value)) if isinstance(value, numbers.Real) else str(value)
+
+
+def survey_month(year, latest=None) -> str:
+    """A BLS OEWS survey as a reader sees it: "May 2024", and "(latest in data/)" when it is the newest one ``data/``
+    holds (a notebook's ``year = "latest"`` moves with ``medcoding data import``, so the report says which it was).
+
+    >>> survey_month(2024, latest=2024), survey_month(2023, latest=2024)
+    ('May 2024 (latest in data/)', 'May 2023')
+    """
+    return f"May {year_value(year)}" + (" (latest in data/)" if latest is not None and year == latest else "")
 
 
 def money(value) -> str:

@@ -24,16 +24,33 @@ import pandera.pandas as pa
 from analysis.data.article import load_job_outlook
 from analysis.data.tables import read_table
 from analysis.core.errors import DataFileError, InputError
-from analysis.data.evidence import NATIONAL_FACTS_FILE, load_state_wages, national_fact
+from analysis.data.evidence import NATIONAL_FACTS_FILE, employment_year, load_state_wages, national_fact
 from analysis.teaching.exercises import computed, hint
 from analysis.present.markdown import Markdown
 from analysis.present.formats import count, percent
 from analysis.present.report_summary import Figure, Finding, Summary, first_sentence, plain, verdict_text
-from analysis.core.params import Choice, Number, ParameterSet
+from analysis.core.params import Number, ParameterSet
+from analysis.data.bls_years import RoundChoice, ep_rounds
 from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
 
 PROJECTIONS_2020_30_FILE = "evidence/gpts-are-gpts/occupations_projections_processed.csv"
-ROUND_KEYS = ("2024-34", "2025-35", "article")
+ROUND_KEYS = ("2024-34", "2025-35", "article")  # as shipped; round_keys() adds rounds imported later
+
+
+def round_keys() -> tuple[str, ...]:
+    """Every BLS round data/ holds (``medcoding data import`` adds newer ones), then "article".
+
+    >>> round_keys()
+    ('2024-34', '2025-35', 'article')
+    """
+    return tuple(ep_rounds()) + ("article",)
+
+
+def bls_round_keys() -> tuple[str, ...]:
+    """The BLS rounds only (:func:`round_keys` without "article")."""
+    return round_keys()[:-1]
+
+
 FIRST_YEAR, LAST_YEAR = 2024, 2035  # the earliest base year and latest end year of the rounds above
 
 
@@ -41,6 +58,7 @@ class _OutlookParameters(ParameterSet):
     """Also checks the parameters together: the horizon year must lie within the chosen round."""
 
     def check(self, values):
+        self.params["horizon_year"].maximum = max(LAST_YEAR, *(int(k[:4]) + 10 for k in bls_round_keys()))
         checked = super().check(values)
         period = projection_round(checked.projection_round)
         if checked.horizon_year is None:  # documented default: the round's last year
@@ -55,9 +73,10 @@ class _OutlookParameters(ParameterSet):
 PARAMETERS = _OutlookParameters(
     "job_outlook",
     [
-        Choice("projection_round", "2024-34", list(ROUND_KEYS),
-               "Which projection: BLS Employment Projections 2024-34 or 2025-35, or 'article' for the "
-               "article's own figures (8% over 2024-2034 from ~240,000 jobs; claims)."),
+        RoundChoice("projection_round", "2024-34",
+                    "Which projection: a BLS Employment Projections round data/ holds (2024-34, 2025-35, and any newer "
+                    "round imported with `medcoding data import`), or 'article' for the "
+                    "article's own figures (8% over 2024-2034 from ~240,000 jobs; claims).", extra=["article"]),
         Number("horizon_year", None, "The year to project employment to (derived, linear within the round). "
                "None = the round's last year (2034, or 2035 for 2025-35).",
                minimum=FIRST_YEAR, maximum=LAST_YEAR, integer=True, optional=True),
@@ -239,7 +258,7 @@ def projection_paths(chosen: Projection) -> pd.DataFrame:
     259200.0
     """
     rows = []
-    scenarios = [(projection_round(k), None) for k in ROUND_KEYS]
+    scenarios = [(projection_round(k), None) for k in round_keys()]
     if chosen.growth_override_pct is not None:
         scenarios.append((chosen.round, chosen.growth_override_pct))
     for period, override in scenarios:
@@ -350,11 +369,14 @@ def growth_vs_average(chosen_round: str) -> pd.DataFrame:
     claims = load_job_outlook().set_index("claim_id")
     average = claims.loc["outlook.national_average_growth"]
     rows = []
-    for key in ("2024-34", "2025-35"):
+    for key in bls_round_keys():
         r = projection_round(key)
         rows.append((key, "Medical records specialists (SOC 29-2072)", r.pct_change, r.kind, r.sources["pct_change"]))
+        everyone = _all_occupations(key)
         rows.append((key, "All occupations", pd.NA, "not in data/",
-                     f"data/ holds no all-occupation figure for the {key} round; none is invented"))
+                     f"data/ holds no all-occupation figure for the {key} round; none is invented") if everyone is None else
+                    (key, "All occupations", float(everyone.value), "BLS evidence",
+                     f"data/ ({everyone.source}; {everyone.source_quality})"))
     article = projection_round("article")
     rows.append(("article", "Medical records specialists (SOC 29-2072)", article.pct_change, "article claim",
                  article.sources["pct_change"]))
@@ -374,6 +396,15 @@ def growth_vs_average(chosen_round: str) -> pd.DataFrame:
     frame["difference_pct_points_derived"] = frame.difference_pct_points_derived.astype("Float64")
     frame["chosen"] = frame["round"] == PARAMETERS.params["projection_round"].normalize(chosen_round)
     return frame
+
+
+def _all_occupations(key: str):
+    """The all-occupations percent change of a round (an imported BLS table has it), or None."""
+    from analysis.data.evidence import load_national_facts
+
+    facts = load_national_facts()
+    rows = facts[(facts.series == f"EP {key} all occupations") & (facts.measure == "pct_change")]
+    return rows.iloc[0] if len(rows) == 1 else None
 
 
 def _exact_difference(a, b):
@@ -409,15 +440,15 @@ def outlook_claims_vs_bls() -> pd.DataFrame:
         rows.append(dict(claim_id=claim_id, article_says=claim.original_text, article_value=article_value,
                          unit=unit, compared_with=compared_with, bls_value=bls_value, source=source))
 
-    for key in ("2024-34", "2025-35"):
+    for key in bls_round_keys():
         r = projection_round(key)
         add("outlook.projected_growth", float(claims.loc["outlook.projected_growth"].pct), "percent",
             f"EP {key} percent change {r.start_year}-{r.end_year}", r.pct_change, r.sources["pct_change"])
-    for key in ("2024-34", "2025-35"):
+    for key in bls_round_keys():
         r = projection_round(key)
         add("outlook.current_employment", float(claims.loc["outlook.current_employment"]["count"]), "jobs",
             f"EP {key} base employment ({r.start_year})", r.base_employment, r.sources["base_employment"])
-    for key in ("2024-34", "2025-35"):
+    for key in bls_round_keys():
         r = projection_round(key)
         add("outlook.annual_openings", float(claims.loc["outlook.annual_openings"]["count"]), "openings a year",
             f"EP {key} annual openings", r.annual_openings, r.sources["annual_openings"])
@@ -442,20 +473,23 @@ def outlook_claims_vs_bls() -> pd.DataFrame:
 # --------------------------------------------------------------------------- where the jobs are
 
 
-def employment_by_state() -> pd.DataFrame:
-    """May 2024 employment by state, largest first, with rank and share of the 51-state sum (both derived).
+def employment_by_state(year: int | None = None) -> pd.DataFrame:
+    """Employment by state in May ``year`` (default: the newest year with employment), largest first, with rank
+    and share of the 51-state sum (both derived).
 
     >>> e = employment_by_state()
-    >>> int(e.employment.sum()), e.state_abbr.iloc[0]
-    (187770, 'TX')
+    >>> int(e.employment.sum()), e.state_abbr.iloc[0], e.attrs["year"]
+    (187770, 'TX', 2024)
     """
-    wages = load_state_wages(2024)
+    year = employment_year(year)
+    wages = load_state_wages(year)
     frame = wages[["state_fips", "state", "state_abbr", "employment"]].sort_values(
         ["employment", "state"], ascending=[False, True]).reset_index(drop=True)
     total = int(frame.employment.sum())
     frame["rank_derived"] = frame.employment.rank(ascending=False, method="min").astype("Int64")
     frame["share_of_51_state_sum_pct_derived"] = (frame.employment / total * 100).astype("Float64")
     frame.attrs.update(wages.attrs)
+    frame.attrs["year"] = year
     return frame
 
 
@@ -465,15 +499,18 @@ def employment_sum_note() -> Markdown:
     >>> print(employment_sum_note().data)  # doctest: +ELLIPSIS
     The 51 state figures (May 2024) add up to 187,770 jobs (derived; the same sum is recorded in ...) ...
     """
-    total = int(employment_by_state().employment.sum())
-    recorded = national_fact("May 2024", "employment_sum_51_areas")
-    if int(recorded.value) != total:  # the recorded sum and the state file must agree
+    jobs = employment_by_state()
+    total, year = int(jobs.employment.sum()), jobs.attrs["year"]
+    recorded = None
+    if year == 2024:  # the curated facts record the May 2024 sum; an imported year has none recorded
+        recorded = national_fact("May 2024", "employment_sum_51_areas")
+    if recorded is not None and int(recorded.value) != total:  # the recorded sum and the state file must agree
         raise DataFileError(f"data/{NATIONAL_FACTS_FILE}", f"employment_sum_51_areas is {recorded.value:,.0f} but the "
                             f"51 state rows add up to {total:,}", column="value")
     base = projection_round("2024-34")
+    where = f"the same sum is recorded in `data/{NATIONAL_FACTS_FILE}`" if recorded is not None else f"from `data/{jobs.attrs['file']}`"
     return Markdown(
-        f"The 51 state figures (May 2024) add up to {total:,} jobs (derived; the same sum is recorded in "
-        f"`data/{NATIONAL_FACTS_FILE}`) and that is **not** the national estimate: BLS state estimates do not add up "
+        f"The 51 state figures (May {year}) add up to {total:,} jobs (derived; {where}) and that is **not** the national estimate: BLS state estimates do not add up "
         f"exactly to a national figure. The Employment Projections base for {base.start_year} is "
         f"{base.base_employment:,} jobs, from a different BLS programme. Compare the article's "
         f"\"~{projection_round('article').base_employment:,}\" with both.")
@@ -492,14 +529,14 @@ def employment_chart(frame: pd.DataFrame | None = None) -> alt.Chart:
         "share_text": [f"{v:.1f}%" for v in frame.share_of_51_state_sum_pct_derived],
     })
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("employment:Q", title="Employment (jobs), May 2024", axis=alt.Axis(format=",d")),
+        x=alt.X("employment:Q", title=f"Employment (jobs), May {frame.attrs.get('year', 2024)}", axis=alt.Axis(format=",d")),
         y=alt.Y("state:N", sort="-x", title=None),
         tooltip=[alt.Tooltip("state:N", title="State"), alt.Tooltip("employment:Q", title="Employment", format=",d"),
                  alt.Tooltip("rank_text:N", title="Rank (derived)"),
                  alt.Tooltip("share_text:N", title="Share of the 51-state sum (derived)")],
     ).properties(
-        title=alt.Title("Where the jobs are: employment of medical records specialists by state, May 2024",
-                        subtitle=[f"Source: BLS OEWS May 2024 (data/{frame.attrs.get('file', 'evidence')}). "
+        title=alt.Title(f"Where the jobs are: employment of medical records specialists by state, May {frame.attrs.get('year', 2024)}",
+                        subtitle=[f"Source: BLS OEWS May {frame.attrs.get('year', 2024)} (data/{frame.attrs.get('file', 'evidence')}). "
                                   f"The 51 bars add up to {int(frame.employment.sum()):,} (derived), not to the national estimate."]),
         width=420, height=alt.Step(13),
     )
@@ -646,7 +683,8 @@ def report_summary(p) -> Summary:
         if key in table.index:
             findings.append(Finding(f"The article: {plain(table.loc[key, 'claim'])}. "
                                     f"{first_sentence(table.loc[key, 'note'])}", "derived"))
-    top = employment_by_state().head(3)
+    jobs = employment_by_state()
+    top = jobs.head(3)
     findings.append(Finding(f"{', '.join(top.state)} hold {percent(top.share_of_51_state_sum_pct_derived.sum())} of the "
-                            "jobs the states report (May 2024).", "derived"))
+                            f"jobs the states report (May {jobs.attrs['year']}).", "derived"))
     return Summary(figures, Finding(verdict_text("outlook", "outlook figures"), "derived"), findings)

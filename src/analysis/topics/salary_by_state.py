@@ -20,13 +20,15 @@ import altair as alt
 import pandas as pd
 
 from analysis.data.article import load_remote_advantages, load_remote_work_models, load_state_salaries
-from analysis.data.evidence import PERCENTILES_2023_FILE, STATE_WAGE_FILES, load_national_facts, load_state_wages, state_wage_measure
+from analysis.data.evidence import (PERCENTILES_2023_FILE, STATE_WAGE_FILES, employment_year, load_national_facts,
+                                    load_state_wages, state_wage_measure)
 from analysis.teaching.exercises import computed, hint
-from analysis.present.formats import NOT_AVAILABLE, count, missing, money, rank_text, signed_money
+from analysis.present.formats import NOT_AVAILABLE, count, missing, money, rank_text, signed_money, survey_month
 from analysis.present.markdown import Markdown
 from analysis.present.report_summary import Figure, Finding, Summary, first_sentence, plain
 from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
 from analysis.core.params import Choice, ParameterSet, Text
+from analysis.data.bls_years import LatestYear, latest_state_year
 from analysis.data.states import ALLOWED_FORMS, State, lookup_state, states_table
 from analysis.calc.units import HOURS_PER_YEAR
 
@@ -40,7 +42,8 @@ PARAMETERS = ParameterSet(
     "salary_by_state",
     [
         Text("state", "CA", "The state to look at.", check=lookup_state, allowed_text=ALLOWED_FORMS),
-        Choice("year", 2024, [2024, 2023], "Which BLS OEWS snapshot: May 2024 or May 2023."),
+        LatestYear("year", "Which BLS OEWS snapshot: 'latest' (the newest May survey in data/) or one of the years "
+                   "data/ holds (May 2024, May 2023, and any newer year imported with `medcoding data import`)."),
         MEASURE,
         Text("compare_with", ["TX", "NY", "FL"], "States to show beside it.", check=lookup_state,
              multiple=True, optional=True, allowed_text=ALLOWED_FORMS),
@@ -73,6 +76,8 @@ def national_wage(year: int, measure: str) -> pd.Series | None:
     """
     facts = load_national_facts()
     rows = facts[(facts.period == f"May {year}") & (facts.measure == f"annual_{measure}")]
+    official = rows[rows.source_quality == "BLS estimates (official file)"]  # imported from BLS's own file: preferred
+    rows = official if len(official) == 1 else rows
     return rows.iloc[0] if len(rows) == 1 else None
 
 
@@ -143,15 +148,18 @@ def wage_comparison(state: State, compare_with: list[State], year: int, measure:
 def headline(state: State, year: int, measure: str) -> Markdown:
     """A sentence or three on the chosen state: its wage, the national figure, the difference, its rank, employment.
 
+    The year says "(latest in data/)" when it is the newest May survey ``data/`` holds (``year = "latest"``).
+
     >>> print(headline(lookup_state("TX"), 2024, "median").data.splitlines()[0].strip())
-    **Texas**, May 2024, median annual wage: **$47,230** (BLS OEWS).
+    **Texas**, May 2024 (latest in data/), median annual wage: **$47,230** (BLS OEWS).
     """
     comparison = wage_comparison(state, [], year, measure).set_index("role")
     own = comparison.loc["chosen state"]
-    lines = [f"**{state.name}**, May {year}, {measure} annual wage: **{money(own.wage_usd)}** (BLS OEWS)."]
+    shown = survey_month(year, latest=latest_state_year())
+    lines = [f"**{state.name}**, {shown}, {measure} annual wage: **{money(own.wage_usd)}** (BLS OEWS)."]
     if pd.isna(own.wage_usd):
         lines.append(f"The May {year} {measure} for {state.name} is {NOT_AVAILABLE}: "
-                     f"{_gap_reason(year, measure)} Try `measure = \"mean\"` or `year = 2024`.")
+                     f"{_gap_reason(year, measure)} Try `measure = \"mean\"` or `year = {latest_state_year()}`.")
     national = national_wage(year, measure)
     if national is None:
         lines.append(f"No national May {year} {measure} is in `data/evidence/bls_national_facts_29-2072.csv`, "
@@ -163,8 +171,9 @@ def headline(state: State, year: int, measure: str) -> Markdown:
     if not pd.isna(own.rank_derived):
         lines.append(f"Rank: {int(own.rank_derived)} of {int(own.areas_ranked)} areas with a figure "
                      f"(1 = highest; derived).")
-    employment = load_state_wages(2024).set_index("state_abbr").employment.get(state.abbr)
-    lines.append(f"Employment, May 2024: {count(employment)} (BLS OEWS).")
+    jobs_year = employment_year(year)
+    employment = load_state_wages(jobs_year).set_index("state_abbr").employment.get(state.abbr)
+    lines.append(f"Employment, May {jobs_year}: {count(employment)} (BLS OEWS).")
     return Markdown("  \n".join(lines))
 
 
@@ -183,19 +192,19 @@ def state_profile(state: State) -> pd.DataFrame:
     >>> pd.isna(profile.loc[("May 2023", "annual median wage")])
     True
     """
-    y24 = load_state_wages(2024).set_index("state_abbr").loc[state.abbr]
-    y23 = load_state_wages(2023).set_index("state_abbr").loc[state.abbr]
-    medians23 = state_wage_measure(2023, "median").set_index("state_abbr").wage_usd
-    f24, f23 = f"data/{STATE_WAGE_FILES[2024]}", f"data/{STATE_WAGE_FILES[2023]}"
-    rows = [
-        ("May 2024", "employment", y24.employment, "jobs", f24),
-        ("May 2024", "annual mean wage", y24.annual_mean_usd, "USD a year", f24),
-        ("May 2024", "annual median wage", y24.annual_median_usd, "USD a year", f24),
-        ("May 2023", "hourly mean wage", y23.hourly_mean_usd, "USD an hour", f23),
-        ("May 2023", "annual mean wage", y23.annual_mean_usd, "USD a year", f23),
-        ("May 2023", "annual median wage", medians23.get(state.abbr), "USD a year",
-         f"data/{PERCENTILES_2023_FILE} (35 areas only)"),
-    ]
+    rows = []
+    for year in STATE_WAGE_FILES:  # newest first; every year data/ holds
+        wages = load_state_wages(year).set_index("state_abbr").loc[state.abbr]
+        shown = f"data/{STATE_WAGE_FILES[year]}"
+        for column, measure, unit in [("employment", "employment", "jobs"), ("hourly_mean_usd", "hourly mean wage", "USD an hour"),
+                                      ("annual_mean_usd", "annual mean wage", "USD a year"),
+                                      ("annual_median_usd", "annual median wage", "USD a year")]:
+            if column in wages.index:
+                rows.append((f"May {year}", measure, wages[column], unit, shown))
+        if year == 2023:
+            medians23 = state_wage_measure(2023, "median").set_index("state_abbr").wage_usd
+            rows.append(("May 2023", "annual median wage", medians23.get(state.abbr), "USD a year",
+                         f"data/{PERCENTILES_2023_FILE} (35 areas only)"))
     frame = pd.DataFrame(rows, columns=["snapshot", "measure", "value", "unit", "source"])
     frame["value"] = frame.value.map(lambda v: pd.NA if pd.isna(v) else (int(v) if float(v).is_integer() else float(v))).astype(object)
     return frame
@@ -211,10 +220,12 @@ def snapshot_caveat(state: State) -> Markdown:
     m24 = load_state_wages(2024).set_index("state_abbr").annual_mean_usd
     examples = "; ".join(f"{lookup_state(a).name}'s mean was {money(m23[a])} in May 2023 and {money(m24[a])} in May 2024"
                          for a in ("NV", "NJ"))
-    text = (f"**Two snapshots, not a trend.** BLS OEWS estimates are not designed for year-to-year comparison, "
-            f"and some states move a lot between surveys: {examples}. {state.name}'s mean: "
-            f"{money(m23[state.abbr])} (May 2023), {money(m24[state.abbr])} (May 2024). "
-            f"Read them as two dated estimates, not as a raise or a cut.")
+    own = ", ".join(f"{money(load_state_wages(y).set_index('state_abbr').annual_mean_usd[state.abbr])} (May {y})"
+                    for y in sorted(STATE_WAGE_FILES))
+    two = len(STATE_WAGE_FILES) == 2
+    text = (f"**{'Two' if two else 'Dated'} snapshots, not a trend.** BLS OEWS estimates are not designed for year-to-year "
+            f"comparison, and some states move a lot between surveys: {examples}. {state.name}'s mean: {own}. "
+            f"Read them as {'two ' if two else ''}dated estimates, not as a raise or a cut.")
     return Markdown(text)
 
 
@@ -236,7 +247,7 @@ def article_vs_bls(state: State) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     claim = claims.loc[state.abbr]
     rows = []
-    for year, measure in [(2023, "mean"), (2023, "median"), (2024, "mean"), (2024, "median")]:
+    for year, measure in [(y, m) for y in sorted(STATE_WAGE_FILES) for m in ("mean", "median")]:  # every year present
         ranked = ranked_wages(year, measure).set_index("state_abbr")
         bls = ranked.wage_usd[state.abbr]
         diff = pd.NA if pd.isna(bls) else int(claim.annual_mean_usd) - int(bls)
@@ -512,7 +523,10 @@ def _count_below_national_median(p) -> int:
 
 
 def _count_above_other_years_median(p) -> int:
-    other = 2023 if p.year == 2024 else 2024
+    others = [y for y in STATE_WAGE_FILES if y != p.year and national_wage(y, "median") is not None]
+    if not others:
+        return -1  # no other year to confuse it with
+    other = min(others, key=lambda y: (abs(y - p.year), -y))  # the year next to it (May 2023 beside May 2024)
     return _medians_above(p.year, national_wage(other, "median").value)
 
 
@@ -600,8 +614,9 @@ def state_claim_verdict(state: State) -> Finding:
     table = claims.claims_table("state").set_index("claim_id")
     key = f"state.{state.abbr.lower()}"
     total, counts = claims.verdict_counts("state")
+    surveys = " or ".join(f"May {year}" for year in sorted(STATE_WAGE_FILES))  # every year data/ holds
     overall = (f"Of the {total} state salaries the article lists, {counts['matches']} match a BLS mean or median "
-               f"for May 2023 or May 2024 and {counts['differs']} differ.")
+               f"for {surveys} and {counts['differs']} differ.")
     if key not in table.index:
         return Finding(f"The article lists no salary for {state.name}. {overall}", "derived")
     row = table.loc[key]

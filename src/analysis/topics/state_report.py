@@ -30,19 +30,21 @@ from analysis.topics import salary_by_state as salary
 from analysis.present.formats import count, money, percent, rank_text
 from analysis.present.markdown import Markdown
 from analysis.present.report_summary import Figure, Finding, Summary
-from analysis.core.params import Choice, ParameterSet, Text
+from analysis.core.params import ParameterSet, Text
+from analysis.data.bls_years import LatestYear, RoundChoice, resolve_year
 from analysis.data.states import ALLOWED_FORMS, State, lookup_state
 
 PARAMETERS = ParameterSet(
     "state_report",
     [
         Text("state", "TX", "The state (or DC) the report is about.", check=lookup_state, allowed_text=ALLOWED_FORMS),
-        Choice("year", 2024, [2024, 2023], "Which BLS OEWS snapshot the wage and rank come from: May 2024 or May 2023."),
+        LatestYear("year", "Which BLS OEWS snapshot the wage and rank come from: 'latest' (the newest May survey in "
+                   "data/) or one of the years data/ holds (May 2024, May 2023, and any year imported later)."),
         salary.MEASURE,
         Text("employer_state", "CA", "For the remote-work arithmetic: the state a remote employer is in "
              "(default: California, the article's own example).", check=lookup_state, allowed_text=ALLOWED_FORMS),
-        Choice("projection_round", "2024-34", ["2024-34", "2025-35"],
-               "Which BLS Employment Projections round the outlook section shows."),
+        RoundChoice("projection_round", "2024-34",
+                    "Which BLS Employment Projections round the outlook section shows (any round data/ holds)."),
     ],
     examples=[
         # The article's remote-work example, seen from the coder's state.
@@ -59,16 +61,17 @@ PARAMETERS = ParameterSet(
 
 def employment_summary(state: State) -> Markdown:
     """The state's May 2024 employment, its rank and its share of the 51-state sum (both derived)."""
-    jobs = outlook.employment_by_state().set_index("state_abbr").loc[state.abbr]
+    frame = outlook.employment_by_state()
+    jobs = frame.set_index("state_abbr").loc[state.abbr]
     return Markdown(
-        f"**{state.name}** employed **{int(jobs.employment):,}** medical records specialists in May 2024 (BLS OEWS): "
+        f"**{state.name}** employed **{int(jobs.employment):,}** medical records specialists in May {frame.attrs['year']} (BLS OEWS): "
         f"rank {int(jobs.rank_derived)} of 51 areas, {float(jobs.share_of_51_state_sum_pct_derived):.1f}% of the "
         f"51-state sum (both derived)."
     )
 
 
 def employment_chart(state: State) -> alt.Chart:
-    """Bars of May 2024 employment in every state, largest first, with ``state`` highlighted.
+    """Bars of employment in every state (the newest May survey with employment), largest first, ``state`` highlighted.
 
     >>> employment_chart(lookup_state("DC")).to_dict()["title"]["text"]
     'Employment by state, May 2024: District of Columbia ranks 49 of 51'
@@ -83,7 +86,7 @@ def employment_chart(state: State) -> alt.Chart:
         "role": ["this report's state" if a == state.abbr else "other states" for a in frame.state_abbr],
     })
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("employment:Q", title="Employment (jobs), May 2024", axis=alt.Axis(format=",d")),
+        x=alt.X("employment:Q", title=f"Employment (jobs), May {frame.attrs['year']}", axis=alt.Axis(format=",d")),
         y=alt.Y("state:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=8)),
         color=alt.Color("role:N", title=None, scale=alt.Scale(domain=["this report's state", "other states"],
                                                               range=["#d95f02", "#9ecae1"]),
@@ -92,8 +95,8 @@ def employment_chart(state: State) -> alt.Chart:
                  alt.Tooltip("rank_text:N", title="Rank (derived)"),
                  alt.Tooltip("share_text:N", title="Share of the 51-state sum (derived)")],
     ).properties(
-        title=alt.Title(f"Employment by state, May 2024: {state.name} ranks {int(own.rank_derived)} of {len(frame)}",
-                        subtitle=[f"Source: BLS OEWS May 2024 (data/{frame.attrs.get('file', 'evidence')}). "
+        title=alt.Title(f"Employment by state, May {frame.attrs['year']}: {state.name} ranks {int(own.rank_derived)} of {len(frame)}",
+                        subtitle=[f"Source: BLS OEWS May {frame.attrs['year']} (data/{frame.attrs.get('file', 'evidence')}). "
                                   "Ranks and shares are derived."]),
         width=420, height=alt.Step(9),
     )
@@ -149,7 +152,7 @@ def outlook_context(state: State, round_key: str = "2024-34") -> Markdown:
 # --------------------------------------------------------------------------- the index page
 
 
-def overview_map(state_links: dict[str, str], year: int = 2024, measure: str = "median") -> alt.Chart:
+def overview_map(state_links: dict[str, str], year: int | str = "latest", measure: str = "median") -> alt.Chart:
     """Every state as a tile coloured by its BLS wage; clicking a tile opens that state's report.
 
     ``state_links`` maps a two-letter abbreviation to the report's address relative to the index page
@@ -161,6 +164,7 @@ def overview_map(state_links: dict[str, str], year: int = 2024, measure: str = "
     >>> [row["report"] for row in spec["datasets"][spec["data"]["name"]] if row["state_abbr"] == "TX"]
     ['states/TX.html']
     """
+    year = resolve_year(year)
     frame = salary.ranked_wages(year, measure)
     data = pd.DataFrame({
         "state": frame.state, "state_abbr": frame.state_abbr,
@@ -222,10 +226,10 @@ def report_summary(p) -> Summary:
     (['Median annual wage, May 2024', 'National median, May 2024'], '$47,230', True)
     """
     figures, facts = salary.wage_figures(p.state, p.year, p.measure)
-    jobs = outlook.employment_by_state()
+    jobs = outlook.employment_by_state(p.year)  # the report's year, or the newest with employment
     row = jobs.set_index("state_abbr").loc[p.state.abbr]
-    source = jobs.attrs.get("source", {}).get("title", "BLS OEWS May 2024")
-    figures.append(Figure("Employment, May 2024", count(row.employment), "evidence", source))
+    source = jobs.attrs.get("source", {}).get("title", f"BLS OEWS May {jobs.attrs['year']}")
+    figures.append(Figure(f"Employment, May {jobs.attrs['year']}", count(row.employment), "evidence", source))
     bls = outlook.projection_round(p.projection_round)
     figures.append(Figure(f"National projection {bls.start_year}-{bls.end_year}",
                           f"{percent(bls.pct_change, sign=True)}, {count(bls.annual_openings)} openings a year",
