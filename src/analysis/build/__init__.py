@@ -32,7 +32,7 @@ from analysis.build.files import (LOG_NAME, BuildError, build_lock, cannot_write
                                   new_build_id, use_build_id)
 from analysis.build.index import index_parameters
 from analysis.build import plan as planning
-from analysis.build.plan import FORMATS, capped_jobs, check_formats, check_timeout, default_jobs
+from analysis.build.plan import FORMATS, capped_jobs, check_formats, check_paper, check_timeout, default_jobs
 from analysis.build.runner import Runner
 from analysis.build.summary import Summary
 from analysis.core.errors import InputError
@@ -45,8 +45,11 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
           formats: tuple[str, ...] | None = None, jobs: int | None = None, force: bool = False,
           out: Path | str = "reports", notebooks_dir: Path | str = NOTEBOOKS_DIR, index: bool = False,
           fresh_kernels: bool = False, allow_other_files: bool = False, timeout: float = 600,
-          progress: bool | None = None, log=print, executor: Executor | None = None) -> Summary:
+          progress: bool | None = None, log=print, executor: Executor | None = None, paper: str = "letter") -> Summary:
     """Build the selected reports (all by default). Returns a :class:`~analysis.build.summary.Summary`.
+
+    ``paper`` is the PDFs' paper size (:func:`~analysis.build.plan.check_paper`: letter or a4); a PDF
+    printed on another size is stale.
 
     Raises :class:`~analysis.core.errors.InputError` for a bad selection, parameter, timeout or output
     folder (:func:`~analysis.build.files.check_out_folder`), before anything is written, and
@@ -57,6 +60,7 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
     explicit_pdf = formats is not None and "pdf" in formats
     formats = check_formats(formats or FORMATS)
     timeout = check_timeout(timeout)
+    paper = check_paper(paper)
     reports = planning.plan(states=states, topics=topics, assignments=assignments, formats=formats,
                             notebooks_dir=Path(notebooks_dir), index=index)  # InputError here: nothing written yet
     check_out_folder(out, allow_other_files=allow_other_files)
@@ -69,7 +73,7 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
         manifest = load_manifest(out)
         executor = executor or LocalExecutor(jobs, log_path=out / LOG_NAME, fresh_kernels=fresh_kernels,
                                              timeout=timeout, build_id=build_id)
-        runner = Runner(out, manifest, executor, jobs, progress, log)
+        runner = Runner(out, manifest, executor, jobs, progress, log, paper=paper)
         try:
             runner.run([r for r in reports if r.kind != "index"], force)
             index_page = [r for r in reports if r.kind == "index"]

@@ -146,6 +146,18 @@ def claims_table(topic: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def verdict_counts(topic: str | None = None) -> tuple[int, dict[str, int]]:
+    """How many claims of ``topic`` (None: all) were checked, and how many got each verdict (derived).
+
+    >>> total, counts = verdict_counts("outlook")
+    >>> total == sum(counts.values()) and list(counts) == list(VERDICTS)
+    True
+    """
+    table = claims_table(topic)
+    found = table.verdict.value_counts().to_dict()
+    return len(table), {v: int(found.get(v, 0)) for v in VERDICTS}
+
+
 # --------------------------------------------------------------------------- the claims, topic by topic
 
 # The evidence each check reads, with the files it depends on: read once per version of those files.
