@@ -59,6 +59,7 @@ from analysis.data.ai_exposure import (  # noqa: F401  (the notebook and the tes
     occupation_list,
     rating_column,
 )
+from analysis.calc.formula import Var
 from analysis.core.errors import InputError, closest
 from analysis.teaching.exercises import computed, hint
 from analysis.present.markdown import Markdown
@@ -475,6 +476,10 @@ def phase_in(year: int, horizon_year: int, base_year: int = SCENARIO_BASE_YEAR) 
     return min(Decimal(1), max(Decimal(0), Decimal(year - base_year) / Decimal(horizon_year - base_year)))
 
 
+# Written once: human_work_index evaluates it (on Decimals); the scenario chart's control evaluates it in the page.
+HUMAN_WORK_INDEX_FORMULA = 100 * (1 - Var("share_automated") * Var("routine_share") * Var("phase"))
+
+
 def human_work_index(routine_share: float, share_automated: float, phase: Decimal = Decimal(1)) -> float:
     """The scenario's formula for one role: 100 x (1 - share_automated x routine_share x phase).
 
@@ -483,7 +488,8 @@ def human_work_index(routine_share: float, share_automated: float, phase: Decima
     >>> human_work_index(0.8, 0.5), human_work_index(0.8, 0.5, Decimal("0.5")), human_work_index(0.2, 0.5)
     (60.0, 80.0, 90.0)
     """
-    value = 100 * (1 - Decimal(str(share_automated)) * Decimal(str(routine_share)) * phase)
+    value = HUMAN_WORK_INDEX_FORMULA.evaluate(share_automated=Decimal(str(share_automated)),
+                                              routine_share=Decimal(str(routine_share)), phase=Decimal(phase))
     return float(value)
 
 

@@ -39,6 +39,7 @@ from analysis.core.params import Number, ParameterSet, Text
 from analysis.present.formats import money, percent, signed_money
 from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
 from analysis.calc.units import premium
+from analysis.calc.formula import Var, where
 
 # --------------------------------------------------------------------------- credentials
 
@@ -479,6 +480,13 @@ def credentials_note(credentials) -> Markdown:
 
 # --------------------------------------------------------------------------- payback and present value
 
+# The formulas, written once: the helpers below evaluate them in Python and the present-value chart's
+# controls evaluate the same trees as Vega expressions in the report page (analysis.calc.formula).
+UPFRONT_FORMULA = Var("n_credentials") * Var("exam_cost_usd") + Var("n_credentials") * Var("study_hours") * Var("study_hour_value_usd")
+PAYBACK_FORMULA = where(Var("annual_net_usd") <= 0, None, Var("upfront_usd") / Var("annual_net_usd"))
+PRESENT_VALUE_FORMULA = -Var("upfront_usd") + Var("annual_net_usd") * where(
+    Var("rate") == 0, Var("years"), (1 - (1 + Var("rate")) ** -Var("years")) / Var("rate"))
+
 
 @dataclass(frozen=True)
 class Costs:
@@ -506,7 +514,8 @@ class Costs:
 
     @property
     def upfront_usd(self) -> float:
-        return self.exams_usd + self.study_time_usd
+        return float(UPFRONT_FORMULA.evaluate(n_credentials=self.n_credentials, exam_cost_usd=self.exam_cost_usd,
+                                              study_hours=self.study_hours, study_hour_value_usd=self.study_hour_value_usd))
 
     def to_frame(self) -> pd.DataFrame:
         rows = [
@@ -557,9 +566,7 @@ def payback_years(upfront_usd: float, annual_net_usd: float) -> float | None:
     >>> payback_years(1000, 0) is None, payback_years(0, 500)
     (True, 0.0)
     """
-    if annual_net_usd <= 0:
-        return None
-    return upfront_usd / annual_net_usd
+    return PAYBACK_FORMULA.evaluate(upfront_usd=upfront_usd, annual_net_usd=annual_net_usd)
 
 
 def present_value(annual_net_usd: float, rate: float, years: int, upfront_usd: float = 0.0) -> float:
@@ -580,8 +587,7 @@ def present_value(annual_net_usd: float, rate: float, years: int, upfront_usd: f
         raise InputError("discount_rate", rate, reason="must be at least 0", allowed="a number from 0 to 0.5")
     if years < 0:
         raise InputError("horizon_years", years, reason="must be at least 0", allowed="a whole number of years")
-    factor = years if rate == 0 else (1 - (1 + rate) ** -years) / rate
-    return float(-upfront_usd + annual_net_usd * factor)
+    return float(PRESENT_VALUE_FORMULA.evaluate(upfront_usd=upfront_usd, annual_net_usd=annual_net_usd, rate=rate, years=years))
 
 
 def value_over_horizon(basis: PremiumBasis, costs: Costs, rate: float, years: int) -> pd.DataFrame:

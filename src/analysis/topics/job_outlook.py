@@ -23,6 +23,7 @@ import pandera.pandas as pa
 
 from analysis.data.article import load_job_outlook
 from analysis.data.tables import read_table
+from analysis.calc.formula import Var
 from analysis.core.errors import DataFileError, InputError
 from analysis.data.evidence import NATIONAL_FACTS_FILE, employment_year, load_state_wages, national_fact
 from analysis.teaching.exercises import computed, hint
@@ -148,6 +149,13 @@ def projection_round(key: str) -> ProjectionRound:
          for name, row in [("base_employment", base), ("pct_change", change), ("annual_openings", openings)]})
 
 
+# Written once: project_employment evaluates it; the projection chart's growth control evaluates it in the page.
+# One division at the end keeps whole-number results exact (194800 x 1.07 would give 208436.00000000003).
+PROJECTED_EMPLOYMENT_FORMULA = Var("base") * (100 * (Var("end_year") - Var("start_year"))
+                                              + Var("pct_change") * (Var("year") - Var("start_year"))) / (
+    100 * (Var("end_year") - Var("start_year")))
+
+
 def project_employment(base: float, pct_change: float, start_year: int, end_year: int, year: int) -> float:
     """Employment in ``year`` (derived): ``base`` grown by the share of ``pct_change`` for the years elapsed.
 
@@ -168,9 +176,8 @@ def project_employment(base: float, pct_change: float, start_year: int, end_year
     if not start_year <= year <= end_year:
         raise InputError("year", year, allowed=f"a year from {start_year} to {end_year}",
                          reason="must lie within the projection period")
-    span, elapsed = end_year - start_year, year - start_year
-    # One division at the end keeps whole-number results exact (194800 x 1.07 would give 208436.00000000003).
-    return base * (100 * span + pct_change * elapsed) / (100 * span)
+    return PROJECTED_EMPLOYMENT_FORMULA.evaluate(base=base, pct_change=pct_change, start_year=start_year,
+                                                 end_year=end_year, year=year)
 
 
 @dataclass(frozen=True)
