@@ -62,6 +62,7 @@ from analysis.data.ai_exposure import (  # noqa: F401  (the notebook and the tes
 from analysis.calc.formula import Var
 from analysis.core.errors import InputError, closest
 from analysis.teaching.exercises import computed, hint
+from analysis.present.controls import slider
 from analysis.present.markdown import Markdown
 from analysis.present.report_summary import Figure, Finding, Summary
 from analysis.present.tables import rounded_view  # noqa: F401  (the notebook shows tables with it)
@@ -755,19 +756,31 @@ def raters_side_by_side_chart(measure: str, compare_with: list[Occupation]) -> a
 def scenario_chart(frame: pd.DataFrame) -> alt.Chart:
     """Each role's human-work index from the base year to the horizon year; titled as a scenario, not a forecast.
 
+    A control sets the share of routine work automated (starting at the report's assumption); the page
+    recomputes every line with :data:`HUMAN_WORK_INDEX_FORMULA`, the formula of :func:`human_work_index`.
+
     >>> spec = scenario_chart(scenario(DEFAULT_ROUTINE_SHARES, 0.5, 2030)).to_dict()
     >>> spec["title"]["text"]
-    'SCENARIO (not a forecast): human work by role if 0.5 of routine work were automated by 2030'
+    'SCENARIO (not a forecast): human work by role if a share of routine work (set below) were automated by 2030'
+    >>> [p["value"] for p in spec["params"] if isinstance(p.get("bind"), dict)]
+    [0.5]
     """
-    data = _plain(frame[["role", "group", "year", "routine_share_assumed", "share_automated_assumed",
+    data = _plain(frame[["role", "group", "year", "routine_share_assumed", "share_automated_assumed", "phase_derived",
                          "human_work_index_derived"]])
     selection = alt.selection_point(fields=["group"], bind="legend")
+    share = slider("share_automated", float(frame.attrs["share_automated"]),
+                   f"Share of routine work automated by {frame.attrs['horizon_year']} (assumption, 0 to 1)", 0, 1, 0.05)
     tooltip = [alt.Tooltip("role:N", title="Role (from the article)"), alt.Tooltip("group:N", title="Group (the kit's)"),
                alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("human_work_index_derived:Q", title=f"Human work, {frame.attrs['base_year']} = 100 (derived)"),
                alt.Tooltip("routine_share_assumed:Q", title="Routine share (assumption)"),
                alt.Tooltip("share_automated_assumed:Q", title="Share of routine work automated by the horizon (assumption)")]
-    return alt.Chart(data).mark_line(point=True).encode(
+    names = {"share_automated": "share_automated", "routine_share": "datum.routine_share_assumed",
+             "phase": "datum.phase_derived"}
+    return alt.Chart(data).mark_line(point=True).transform_calculate(
+        share_automated_assumed="share_automated",
+        human_work_index_derived=HUMAN_WORK_INDEX_FORMULA.vega(names),
+    ).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("human_work_index_derived:Q", title=f"Human work-hours, {frame.attrs['base_year']} = 100 (scenario, derived)",
                 scale=alt.Scale(domain=[0, 100])),
@@ -775,9 +788,9 @@ def scenario_chart(frame: pd.DataFrame) -> alt.Chart:
         detail="role:N",
         opacity=alt.condition(selection, alt.value(1), alt.value(0.15)),
         tooltip=tooltip,
-    ).add_params(selection).properties(
-        title=alt.Title(f"SCENARIO (not a forecast): human work by role if {frame.attrs['share_automated']!r} of routine "
-                        f"work were automated by {frame.attrs['horizon_year']}",
+    ).add_params(selection, share).properties(
+        title=alt.Title(f"SCENARIO (not a forecast): human work by role if a share of routine work (set below) were "
+                        f"automated by {frame.attrs['horizon_year']}",
                         subtitle=["Built on the assumptions in the table above (notebook parameters), not on data.",
                                   "Roles: the article's career path and alternative careers (claims)."]),
         width=480, height=300,
