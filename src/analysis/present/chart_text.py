@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import math
 
-from analysis.present import rendering
+from analysis.present import controls, rendering
 from analysis.present.formats import chart_number
 
 _MARK_NAMES = {"bar": "Bar", "line": "Line", "point": "Dot", "circle": "Dot", "rect": "Tile", "area": "Area",
@@ -107,6 +107,9 @@ def figure_html(spec: dict, number: int) -> str:
     spec = {**spec, "description": spec.get("description") or text}
     chart = rendering.chart_html(spec, number)
     caption_id = f"{rendering.CHART_CLASS}-{int(number)}-text"
+    shown = controls.shown_values(spec)
+    if shown:  # a chart with controls says which values it shows (the page starts, and the PDF prints, at these)
+        chart += f'\n<p class="{controls.SHOWN_CLASS}">{html.escape(shown)}</p>'
     return (
         f'<figure class="medcoding-figure" aria-labelledby="{caption_id}">\n{chart}\n'
         f'<figcaption class="medcoding-chart-text" id="{caption_id}"><span class="medcoding-chart-label">Chart:</span> '

@@ -58,8 +58,10 @@ from analysis.data.ai_exposure import (  # noqa: F401  (the notebook and the tes
     occupation_list,
     rating_column,
 )
+from analysis.calc.formula import Var
 from analysis.core.errors import InputError, closest
 from analysis.teaching.exercises import computed, hint
+from analysis.present.controls import slider
 from analysis.present.markdown import Markdown
 from analysis.present.report_summary import Figure, Finding, Summary
 from analysis.present.tables import rounded_view  # noqa: F401  (the notebook shows tables with it)
@@ -474,6 +476,10 @@ def phase_in(year: int, horizon_year: int, base_year: int = SCENARIO_BASE_YEAR) 
     return min(Decimal(1), max(Decimal(0), Decimal(year - base_year) / Decimal(horizon_year - base_year)))
 
 
+# Written once: human_work_index evaluates it (on Decimals); the scenario chart's control evaluates it in the page.
+HUMAN_WORK_INDEX_FORMULA = 100 * (1 - Var("share_automated") * Var("routine_share") * Var("phase"))
+
+
 def human_work_index(routine_share: float, share_automated: float, phase: Decimal = Decimal(1)) -> float:
     """The scenario's formula for one role: 100 x (1 - share_automated x routine_share x phase).
 
@@ -482,7 +488,8 @@ def human_work_index(routine_share: float, share_automated: float, phase: Decima
     >>> human_work_index(0.8, 0.5), human_work_index(0.8, 0.5, Decimal("0.5")), human_work_index(0.2, 0.5)
     (60.0, 80.0, 90.0)
     """
-    value = 100 * (1 - Decimal(str(share_automated)) * Decimal(str(routine_share)) * phase)
+    value = HUMAN_WORK_INDEX_FORMULA.evaluate(share_automated=Decimal(str(share_automated)),
+                                              routine_share=Decimal(str(routine_share)), phase=Decimal(phase))
     return float(value)
 
 
@@ -748,19 +755,31 @@ def raters_side_by_side_chart(measure: str, compare_with: list[Occupation]) -> a
 def scenario_chart(frame: pd.DataFrame) -> alt.Chart:
     """Each role's human-work index from the base year to the horizon year; titled as a scenario, not a forecast.
 
+    A control sets the share of routine work automated (starting at the report's assumption); the page
+    recomputes every line with :data:`HUMAN_WORK_INDEX_FORMULA`, the formula of :func:`human_work_index`.
+
     >>> spec = scenario_chart(scenario(DEFAULT_ROUTINE_SHARES, 0.5, 2030)).to_dict()
     >>> spec["title"]["text"]
-    'SCENARIO (not a forecast): human work by role if 0.5 of routine work were automated by 2030'
+    'SCENARIO (not a forecast): human work by role if a share of routine work (set below) were automated by 2030'
+    >>> [p["value"] for p in spec["params"] if isinstance(p.get("bind"), dict)]
+    [0.5]
     """
-    data = _plain(frame[["role", "group", "year", "routine_share_assumed", "share_automated_assumed",
+    data = _plain(frame[["role", "group", "year", "routine_share_assumed", "share_automated_assumed", "phase_derived",
                          "human_work_index_derived"]])
     selection = alt.selection_point(fields=["group"], bind="legend")
+    share = slider("share_automated", float(frame.attrs["share_automated"]),
+                   f"Share of routine work automated by {frame.attrs['horizon_year']} (assumption, 0 to 1)", 0, 1, 0.05)
     tooltip = [alt.Tooltip("role:N", title="Role (from the article)"), alt.Tooltip("group:N", title="Group (the kit's)"),
                alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("human_work_index_derived:Q", title=f"Human work, {frame.attrs['base_year']} = 100 (derived)"),
                alt.Tooltip("routine_share_assumed:Q", title="Routine share (assumption)"),
                alt.Tooltip("share_automated_assumed:Q", title="Share of routine work automated by the horizon (assumption)")]
-    return alt.Chart(data).mark_line(point=True).encode(
+    names = {"share_automated": "share_automated", "routine_share": "datum.routine_share_assumed",
+             "phase": "datum.phase_derived"}
+    return alt.Chart(data).mark_line(point=True).transform_calculate(
+        share_automated_assumed="share_automated",
+        human_work_index_derived=HUMAN_WORK_INDEX_FORMULA.vega(names),
+    ).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("human_work_index_derived:Q", title=f"Human work-hours, {frame.attrs['base_year']} = 100 (scenario, derived)",
                 scale=alt.Scale(domain=[0, 100])),
@@ -768,9 +787,9 @@ def scenario_chart(frame: pd.DataFrame) -> alt.Chart:
         detail="role:N",
         opacity=alt.condition(selection, alt.value(1), alt.value(0.15)),
         tooltip=tooltip,
-    ).add_params(selection).properties(
-        title=alt.Title(f"SCENARIO (not a forecast): human work by role if {frame.attrs['share_automated']!r} of routine "
-                        f"work were automated by {frame.attrs['horizon_year']}",
+    ).add_params(selection, share).properties(
+        title=alt.Title(f"SCENARIO (not a forecast): human work by role if a share of routine work (set below) were "
+                        f"automated by {frame.attrs['horizon_year']}",
                         subtitle=["Built on the assumptions in the table above (notebook parameters), not on data.",
                                   "Roles: the article's career path and alternative careers (claims)."]),
         width=480, height=300,

@@ -23,10 +23,12 @@ import pandera.pandas as pa
 
 from analysis.data.article import load_job_outlook
 from analysis.data.tables import read_table
+from analysis.calc.formula import Var
 from analysis.core.errors import DataFileError, InputError
 from analysis.data.evidence import NATIONAL_FACTS_FILE, employment_year, load_state_wages, national_fact
 from analysis.teaching.exercises import computed, hint
 from analysis.present.markdown import Markdown
+from analysis.present.controls import derived_param, slider
 from analysis.present.formats import count, percent
 from analysis.present.report_summary import Figure, Finding, Summary, first_sentence, plain, verdict_text
 from analysis.core.params import Number, ParameterSet
@@ -148,6 +150,13 @@ def projection_round(key: str) -> ProjectionRound:
          for name, row in [("base_employment", base), ("pct_change", change), ("annual_openings", openings)]})
 
 
+# Written once: project_employment evaluates it; the projection chart's growth control evaluates it in the page.
+# One division at the end keeps whole-number results exact (194800 x 1.07 would give 208436.00000000003).
+PROJECTED_EMPLOYMENT_FORMULA = Var("base") * (100 * (Var("end_year") - Var("start_year"))
+                                              + Var("pct_change") * (Var("year") - Var("start_year"))) / (
+    100 * (Var("end_year") - Var("start_year")))
+
+
 def project_employment(base: float, pct_change: float, start_year: int, end_year: int, year: int) -> float:
     """Employment in ``year`` (derived): ``base`` grown by the share of ``pct_change`` for the years elapsed.
 
@@ -168,9 +177,8 @@ def project_employment(base: float, pct_change: float, start_year: int, end_year
     if not start_year <= year <= end_year:
         raise InputError("year", year, allowed=f"a year from {start_year} to {end_year}",
                          reason="must lie within the projection period")
-    span, elapsed = end_year - start_year, year - start_year
-    # One division at the end keeps whole-number results exact (194800 x 1.07 would give 208436.00000000003).
-    return base * (100 * span + pct_change * elapsed) / (100 * span)
+    return PROJECTED_EMPLOYMENT_FORMULA.evaluate(base=base, pct_change=pct_change, start_year=start_year,
+                                                 end_year=end_year, year=year)
 
 
 @dataclass(frozen=True)
@@ -276,8 +284,15 @@ def projection_paths(chosen: Projection) -> pd.DataFrame:
 def projection_chart(chosen: Projection) -> alt.Chart:
     """Lines of derived employment for every round, the chosen one thick, with a mark at the horizon year.
 
-    >>> projection_chart(projection("2024-34")).to_dict()["title"]["text"]
+    A growth-rate control (starting at the rate the report uses; its label gives the published rate) redraws
+    a what-if line for the chosen round with :data:`PROJECTED_EMPLOYMENT_FORMULA`, the formula of
+    :func:`project_employment`; the signal ``projected_employment_at_horizon`` holds its value at the horizon.
+
+    >>> spec = projection_chart(projection("2024-34")).to_dict()
+    >>> spec["title"]["text"]
     'Projected employment of medical records specialists (derived), to 2034'
+    >>> [p["bind"]["name"] for p in spec["params"] if "bind" in p]
+    ['Percent change 2024-2034 for the what-if line (published: 7%)']
     """
     paths = projection_paths(chosen)
     paths["employment_text"] = paths.employment_derived.map(lambda v: f"{v:,.1f}".removesuffix(".0"))
@@ -299,14 +314,33 @@ def projection_chart(chosen: Projection) -> alt.Chart:
     points = base.mark_point(filled=True, size=30)
     horizon = base.transform_filter(alt.datum.chosen & (alt.datum.year == chosen.horizon_year)).mark_point(
         shape="diamond", size=220, filled=True).encode(color=alt.value("black"))
-    return (lines + points + horizon).properties(
+    what_if, growth = _growth_control_layer(chosen)
+    return (lines + points + horizon + what_if).add_params(*growth).properties(
         title=alt.Title(f"Projected employment of medical records specialists (derived), to {chosen.horizon_year}",
                         subtitle=["Derived: each round's percent change spread evenly over its ten years (BLS projects "
                                   "only the end year). Black diamond: the chosen projection at horizon_year.",
+                                  "Black dotted line: the chosen round at the percent change set below (what-if).",
                                   f"Sources: BLS EP rounds in data/{NATIONAL_FACTS_FILE}; the article's figures in "
                                   "data/article/job_outlook.csv (claims)."]),
         width=520, height=300,
     )
+
+
+def _growth_control_layer(chosen: Projection):
+    """The what-if line of :func:`projection_chart` and its parameters: the control and the horizon value."""
+    r = chosen.round
+    names = {"base": repr(r.base_employment), "start_year": repr(r.start_year), "end_year": repr(r.end_year),
+             "pct_change": "growth_pct"}
+    label = (f"Percent change {r.start_year}-{r.end_year} for the what-if line "
+             f"(published: {percent(r.pct_change)}{'' if r.kind == 'BLS evidence' else ', a claim'})")
+    params = [slider("growth_pct", chosen.pct_change_used, label, -30, 30, 0.1),
+              derived_param("projected_employment_at_horizon",
+                            PROJECTED_EMPLOYMENT_FORMULA.vega({**names, "year": repr(chosen.horizon_year)}))]
+    years = pd.DataFrame({"year": range(r.start_year, r.end_year + 1)})
+    line = alt.Chart(years).mark_line(color="black", strokeDash=[2, 2], strokeWidth=2).transform_calculate(
+        employment_derived=PROJECTED_EMPLOYMENT_FORMULA.vega({**names, "year": "datum.year"}),
+    ).encode(x="year:O", y="employment_derived:Q")
+    return line, params
 
 
 # --------------------------------------------------------------------------- growth vs the average
