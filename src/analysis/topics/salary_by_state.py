@@ -522,9 +522,11 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
         tiles.transform_filter("isValid(datum.wage_usd)").mark_rect(stroke="white", strokeWidth=2).encode(
             color=alt.Color("wage_usd:Q", title="Annual wage (USD)", scale=alt.Scale(scheme="tealblues"),
                             legend=alt.Legend(format="$,d"))),
-        tiles.transform_filter(f"indexof({peer_list}, datum.state_abbr) >= 0 && datum.state_abbr != chosen_state")
-        .mark_rect(fillOpacity=0, stroke="grey", strokeWidth=2),
-        tiles.transform_filter("datum.state_abbr == chosen_state").mark_rect(fillOpacity=0, stroke="black", strokeWidth=4),
+        # the frames repeat what the figures above say: hidden from screen readers (an empty layer has no text)
+        *([tiles.transform_filter(f"indexof({peer_list}, datum.state_abbr) >= 0 && datum.state_abbr != chosen_state")
+           .mark_rect(fillOpacity=0, stroke="grey", strokeWidth=2, aria=False)] if peers else []),
+        tiles.transform_filter("datum.state_abbr == chosen_state").mark_rect(fillOpacity=0, stroke="black", strokeWidth=4,
+                                                                             aria=False),
         tiles.mark_text(fontSize=11).encode(
             text="state_abbr:N",
             color=alt.when(alt.datum.label_color == "white").then(alt.value("white")).otherwise(alt.value("black"))),
