@@ -45,7 +45,7 @@ system-deps:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils
 
 lock:
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra test -o requirements.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dask -o requirements.lock
 
 clean-reports:
 	rm -rf reports/states reports/topics reports/_failed reports/index.html reports/.build-manifest.json
