@@ -45,13 +45,15 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
           formats: tuple[str, ...] | None = None, jobs: int | None = None, force: bool = False,
           out: Path | str = "reports", notebooks_dir: Path | str = NOTEBOOKS_DIR, index: bool = False,
           fresh_kernels: bool = False, allow_other_files: bool = False, timeout: float = 600,
-          progress: bool | None = None, log=print, executor: Executor | None = None) -> Summary:
+          progress: bool | None = None, log=print, executor: Executor | None = None,
+          scheduler: str | None = None) -> Summary:
     """Build the selected reports (all by default). Returns a :class:`~analysis.build.summary.Summary`.
 
     Raises :class:`~analysis.core.errors.InputError` for a bad selection, parameter, timeout or output
     folder (:func:`~analysis.build.files.check_out_folder`), before anything is written, and
     :class:`~analysis.build.files.BuildError` when another build holds the output folder or a file cannot
-    be written (the earlier reports and manifest then stay).
+    be written (the earlier reports and manifest then stay). ``scheduler`` (``local:N`` or ``tcp://...``)
+    runs the notebooks on Dask (:mod:`~analysis.build.dask_executor`).
     """
     started = time.perf_counter()
     explicit_pdf = formats is not None and "pdf" in formats
@@ -61,14 +63,24 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
                             notebooks_dir=Path(notebooks_dir), index=index)  # InputError here: nothing written yet
     check_out_folder(out, allow_other_files=allow_other_files)
     out = Path(out)
-    jobs = capped_jobs(jobs or default_jobs(), log)
+    dask = None
+    if scheduler is not None and executor is None:
+        from analysis.build.dask_executor import DaskCluster
+
+        dask = DaskCluster.connect(scheduler)  # no Dask, no scheduler, another kit: InputError, nothing written
+    jobs = dask.workers if dask else capped_jobs(jobs or default_jobs(), log)
     build_id = new_build_id()
     use_build_id(build_id)
-    lock = _locked(out, build_id)
+    try:
+        lock = _locked(out, build_id)
+    except BaseException:
+        if dask is not None:
+            dask.close()
+        raise
     try:
         manifest = load_manifest(out)
-        executor = executor or LocalExecutor(jobs, log_path=out / LOG_NAME, fresh_kernels=fresh_kernels,
-                                             timeout=timeout, build_id=build_id)
+        options = dict(log_path=out / LOG_NAME, fresh_kernels=fresh_kernels, timeout=timeout, build_id=build_id)
+        executor = executor or (dask.executor(**options) if dask else LocalExecutor(jobs, **options))
         runner = Runner(out, manifest, executor, jobs, progress, log)
         try:
             runner.run([r for r in reports if r.kind != "index"], force)
@@ -83,6 +95,8 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
                          "the others are as they were. Fix that and run the build again.") from None
     finally:
         lock.__exit__(None, None, None)
+        if dask is not None:
+            dask.close()
     return Summary(runner.outcomes, time.perf_counter() - started, out, runner.interrupted, explicit_pdf,
                    128 + int(runner.signal))
 
