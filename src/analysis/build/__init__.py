@@ -24,6 +24,7 @@ Output layout (``--out``, default ``reports/``)::
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from analysis.build.files import (LOG_NAME, BuildError, build_lock, cannot_write
                                   new_build_id, use_build_id)
 from analysis.build.index import index_parameters
 from analysis.build import plan as planning
+from analysis.build.grid import plan_grid
 from analysis.build.plan import FORMATS, capped_jobs, check_formats, check_timeout, default_jobs
 from analysis.build.runner import Runner
 from analysis.build.summary import Summary
@@ -46,21 +48,23 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
           out: Path | str = "reports", notebooks_dir: Path | str = NOTEBOOKS_DIR, index: bool = False,
           fresh_kernels: bool = False, allow_other_files: bool = False, timeout: float = 600,
           progress: bool | None = None, log=print, executor: Executor | None = None,
-          scheduler: str | None = None) -> Summary:
+          scheduler: str | None = None, grid: list[str] | None = None) -> Summary:
     """Build the selected reports (all by default). Returns a :class:`~analysis.build.summary.Summary`.
 
     Raises :class:`~analysis.core.errors.InputError` for a bad selection, parameter, timeout or output
     folder (:func:`~analysis.build.files.check_out_folder`), before anything is written, and
     :class:`~analysis.build.files.BuildError` when another build holds the output folder or a file cannot
     be written (the earlier reports and manifest then stay). ``scheduler`` (``local:N`` or ``tcp://...``)
-    runs the notebooks on Dask (:mod:`~analysis.build.dask_executor`).
+    runs the notebooks on Dask (:mod:`~analysis.build.dask_executor`); ``grid`` (``["year=2023,2024", ...]``)
+    builds one report per combination (:mod:`~analysis.build.grid`).
     """
     started = time.perf_counter()
     explicit_pdf = formats is not None and "pdf" in formats
     formats = check_formats(formats or FORMATS)
     timeout = check_timeout(timeout)
-    reports = planning.plan(states=states, topics=topics, assignments=assignments, formats=formats,
-                            notebooks_dir=Path(notebooks_dir), index=index)  # InputError here: nothing written yet
+    make_plan = planning.plan if not grid else functools.partial(plan_grid, grid)
+    reports = make_plan(states=states, topics=topics, assignments=assignments, formats=formats,
+                        notebooks_dir=Path(notebooks_dir), index=index or bool(grid))  # InputError here: nothing written yet
     check_out_folder(out, allow_other_files=allow_other_files)
     out = Path(out)
     dask = None

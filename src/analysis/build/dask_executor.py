@@ -167,6 +167,19 @@ def _mismatch(where: str, theirs: str, ours: str) -> str:
             "and copy the same data/ on every machine (or share the project folder)")
 
 
+def local_client(workers: int):
+    """A ``distributed.Client`` on a new LocalCluster of ``workers`` single-thread processes (closed with the client)."""
+    if not dask_installed():
+        raise InputError("--scheduler", "dask", reason=f"needs Dask, which is not installed here. Install it with "
+                         f"{INSTALL_HINT}, or use --scheduler local")
+    import logging
+
+    from distributed import Client
+
+    return Client(n_workers=max(1, int(workers)), threads_per_worker=1, processes=True, dashboard_address=":0",
+                  silence_logs=logging.ERROR)
+
+
 class DaskCluster:
     """A connection to a Dask scheduler (and the ``LocalCluster`` behind it for ``local:N``)."""
 
