@@ -191,3 +191,13 @@ def test_a_worker_killed_mid_build_leaves_complete_or_failed_reports_never_parti
     assert not [p for p in out.rglob("*") if p.name.startswith(TEMP_MARK)]
     assert sorted(p.name for p in out.rglob("*.html")) == sorted(
         f"{o.id.split('/')[1]}.html" for o in summary.outcomes if o.status == "built")
+
+
+@pytest.mark.cluster
+@pytest.mark.slow
+def test_grading_scheduler_dask_is_a_client_that_runs_module_level_jobs_in_other_processes():
+    from analysis.cli import GRADING_SCHEDULERS
+
+    with GRADING_SCHEDULERS["dask"](1) as executor:
+        assert isinstance(executor, distributed.Client)
+        assert executor.submit(os.getpid).result(timeout=60) != os.getpid()
