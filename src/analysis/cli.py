@@ -58,6 +58,15 @@ def _formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
+def _paper(text: str) -> str:
+    from analysis.build.plan import check_paper
+
+    try:
+        return check_paper(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -120,6 +129,8 @@ def make_parser() -> argparse.ArgumentParser:
                             "See `medcoding params NOTEBOOK`")
     build.add_argument("--format", type=_formats, default=None, metavar="html,pdf",
                        help="formats to write (default: html,pdf; without Chromium the PDFs are skipped with a note)")
+    build.add_argument("--paper", type=_paper, default="letter", metavar="letter|a4",
+                       help="paper size of the PDFs (default: letter)")
     build.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help=f"kernel worker processes, each with its own kernel (default here: {default_jobs()}: one per CPU, "
                             f"at most 4). Capped at one per CPU ({usable_cpus()} here): more would only slow the build "
@@ -290,7 +301,8 @@ def _build(args) -> int:
                     jobs=args.jobs, force=args.force, out=Path(args.out),
                     notebooks_dir=Path(args.notebooks) if args.notebooks is not None else NOTEBOOKS_DIR, index=args.index,
                     fresh_kernels=args.fresh_kernels, allow_other_files=args.allow_other_files,
-                    timeout=args.timeout, progress=args.progress, scheduler=args.scheduler, grid=args.grid)
+                    timeout=args.timeout, progress=args.progress, paper=args.paper, scheduler=args.scheduler,
+                    grid=args.grid)
     print(summary.text())
     return summary.exit_code
 

@@ -34,7 +34,7 @@ from analysis.build.files import (LOG_NAME, BuildError, build_lock, cannot_write
 from analysis.build.index import index_parameters
 from analysis.build import plan as planning
 from analysis.build.grid import plan_grid
-from analysis.build.plan import FORMATS, capped_jobs, check_formats, check_timeout, default_jobs
+from analysis.build.plan import FORMATS, capped_jobs, check_formats, check_paper, check_timeout, default_jobs
 from analysis.build.runner import Runner
 from analysis.build.summary import Summary
 from analysis.core.errors import InputError
@@ -47,9 +47,12 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
           formats: tuple[str, ...] | None = None, jobs: int | None = None, force: bool = False,
           out: Path | str = "reports", notebooks_dir: Path | str = NOTEBOOKS_DIR, index: bool = False,
           fresh_kernels: bool = False, allow_other_files: bool = False, timeout: float = 600,
-          progress: bool | None = None, log=print, executor: Executor | None = None,
+          progress: bool | None = None, log=print, executor: Executor | None = None, paper: str = "letter",
           scheduler: str | None = None, grid: list[str] | None = None) -> Summary:
     """Build the selected reports (all by default). Returns a :class:`~analysis.build.summary.Summary`.
+
+    ``paper`` is the PDFs' paper size (:func:`~analysis.build.plan.check_paper`: letter or a4); a PDF
+    printed on another size is stale.
 
     Raises :class:`~analysis.core.errors.InputError` for a bad selection, parameter, timeout or output
     folder (:func:`~analysis.build.files.check_out_folder`), before anything is written, and
@@ -62,6 +65,7 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
     explicit_pdf = formats is not None and "pdf" in formats
     formats = check_formats(formats or FORMATS)
     timeout = check_timeout(timeout)
+    paper = check_paper(paper)
     make_plan = planning.plan if not grid else functools.partial(plan_grid, grid)
     reports = make_plan(states=states, topics=topics, assignments=assignments, formats=formats,
                         notebooks_dir=Path(notebooks_dir), index=index or bool(grid))  # InputError here: nothing written yet
@@ -85,7 +89,7 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
         manifest = load_manifest(out)
         options = dict(log_path=out / LOG_NAME, fresh_kernels=fresh_kernels, timeout=timeout, build_id=build_id)
         executor = executor or (dask.executor(**options) if dask else LocalExecutor(jobs, **options))
-        runner = Runner(out, manifest, executor, jobs, progress, log)
+        runner = Runner(out, manifest, executor, jobs, progress, log, paper=paper)
         try:
             runner.run([r for r in reports if r.kind != "index"], force)
             index_page = [r for r in reports if r.kind == "index"]

@@ -436,7 +436,7 @@ def _print_pdf(state, job, html_path: Path, result) -> None:
     state.temp_files.add(tmp_pdf)
     try:
         state.prints += 1
-        printer.print_pdf(html_path, tmp_pdf)
+        printer.print_pdf(html_path, tmp_pdf, paper=job.get("paper", "letter"))
         result["written"].append("pdf")
         # Moved into place by the main process, after the manifest records it; it stays in the registry so that
         # this worker removes it if the main process dies first.

@@ -19,14 +19,14 @@ two are five years apart: read them side by side, not as a correction of one by 
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 import pandera.pandas as pa
 
 from analysis.data.article import load_alternative_careers, load_career_path, load_certification_status
-from analysis.data.tables import data_dir, data_path, read_table
+from analysis.data.cache import cached_by_files
+from analysis.data.tables import read_table
 from analysis.core.errors import DataFileError
 from analysis.data.oews import MEDICAL_RECORDS, load_national_2021, occupation_wages
 
@@ -58,6 +58,12 @@ _BLS_COLUMNS = {"a_pct10": "bls_p10_usd", "a_pct25": "bls_p25_usd", "a_median": 
                 "a_pct75": "bls_p75_usd", "a_pct90": "bls_p90_usd", "a_mean": "bls_mean_usd", "tot_emp": "bls_employment"}
 
 
+CAREER_MAP_INPUTS = (CAREER_SOC_MAP_FILE, "article/alternative_careers.csv", "article/career_path.csv",
+           "article/certification_status.csv", "evidence/gpts-are-gpts/national_May2021_dl.csv", "sources.csv")
+"""What the career map is read and checked against: a change to any of them reads it again."""
+
+
+@cached_by_files(CAREER_MAP_INPUTS)
 def load_career_soc_map() -> pd.DataFrame:
     """The editorial map from article role to BLS occupation, checked against the article and the BLS file.
 
@@ -96,23 +102,6 @@ def article_ranges(claim_ids) -> pd.DataFrame:
     return tables.set_index("claim_id").loc[list(claim_ids)].reset_index()
 
 
-def files_stamp(*relative_paths) -> tuple:
-    """The data folder and each file's modification time: a cache key that changes when a file is edited.
-
-    >>> files_stamp("reference/career_soc_map.csv")[1] is not None
-    True
-    """
-    stamps = []
-    for relative in relative_paths:
-        path = data_path(relative)
-        stamps.append(path.stat().st_mtime_ns if path.exists() else None)
-    return (str(data_dir()), *stamps)
-
-
-_INPUTS = (CAREER_SOC_MAP_FILE, "article/alternative_careers.csv", "article/career_path.csv",
-           "article/certification_status.csv", "evidence/gpts-are-gpts/national_May2021_dl.csv", "sources.csv")
-
-
 def career_wages() -> pd.DataFrame:
     """One row per mapped article role: the article's range (claim) beside BLS May 2021 national wages (evidence).
 
@@ -127,12 +116,11 @@ def career_wages() -> pd.DataFrame:
     >>> pd.isna(w.loc["alt_career.medical_coding_consultant", "article_midpoint_usd_derived"])
     True
     """
-    # Read once per session (a notebook shows it three ways); an edited file is read again.
-    return _career_wages(files_stamp(*_INPUTS)).copy()  # a copy (attrs included): the cache stays intact
+    return _career_wages()  # read once per session (a notebook shows it three ways); an edited file is read again
 
 
-@lru_cache(maxsize=2)
-def _career_wages(stamp) -> pd.DataFrame:
+@cached_by_files(CAREER_MAP_INPUTS)
+def _career_wages() -> pd.DataFrame:
     mapping = load_career_soc_map()
     ranges = article_ranges(mapping.claim_id)
     bls = _bls_rows(mapping.soc_code)

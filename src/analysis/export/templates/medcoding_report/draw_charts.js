@@ -30,7 +30,15 @@
           return window.vegaEmbed(target, JSON.parse(node.textContent), options);
         })
         .then(
-          function () { state.drawn += 1; },
+          function () {
+            // vega-embed's menu button is a <summary> with an icon only: give it a name screen readers say.
+            var menu = target.querySelector("details > summary");
+            if (menu) {
+              menu.setAttribute("aria-label", "Chart menu: save this chart as an SVG or PNG image");
+              menu.setAttribute("title", "Save this chart as an image");
+            }
+            state.drawn += 1;
+          },
           function (error) { fail(id, target, error); }
         );
     });
