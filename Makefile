@@ -55,7 +55,7 @@ system-deps:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils $$(command -v npm >/dev/null || echo npm)
 
 lock:
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra test -o requirements.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dask -o requirements.lock
 
 clean-reports:
 	rm -rf reports/states reports/topics reports/_failed reports/index.html reports/.build-manifest.json
