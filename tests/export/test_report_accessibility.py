@@ -20,6 +20,8 @@ from conftest import ROOT, need
 
 from analysis import build as builder
 from analysis.export.chromium import ChromiumPrinter, find_chromium
+from analysis.present import theme
+from analysis.present.rendering import specs_in_html
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("built_reports")]
 
@@ -163,6 +165,22 @@ def test_reports_leave_out_what_only_a_notebook_user_can_act_on(reports, name):
     assert [t for t in NOTEBOOK_ONLY_TEXT if t in visible] == []
     code_names = [h for h in page.headers if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", h)]
     assert code_names == [], code_names
+
+
+# Their charts still carry their own colours: topics/salary_by_state.py and topics/state_report.py were
+# being edited elsewhere when the theme came in. strict: the test says so once they use the palette.
+_NOT_YET_ON_THE_PALETTE = {"states/TX", "topics/salary_by_state"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(p, marks=pytest.mark.xfail(
+    strict=True, reason="salary_by_state.py / state_report.py chart colours not yet moved to present.theme"))
+    if p in _NOT_YET_ON_THE_PALETTE else p for p in PDFS])
+def test_every_chart_uses_only_the_colour_blind_safe_palette(reports, name):
+    specs = specs_in_html((reports / f"{name}.html").read_text(encoding="utf-8"))
+    assert specs, "the report has charts"
+    outside = {i: theme.colours_outside_palette(spec) for i, spec in enumerate(specs, 1)}
+    assert {i: c for i, c in outside.items() if c} == {}
+    assert all(spec["config"]["range"]["category"] == list(theme.CATEGORICAL) for spec in specs), "the kit's theme is on"
 
 
 def test_index_gives_the_kits_findings_above_the_map_and_every_state_as_a_link(reports, browser):

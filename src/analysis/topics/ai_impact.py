@@ -61,6 +61,7 @@ from analysis.data.ai_exposure import (  # noqa: F401  (the notebook and the tes
 from analysis.calc.formula import Var
 from analysis.core.errors import InputError, closest
 from analysis.teaching.exercises import computed, hint
+from analysis.present import theme
 from analysis.present.controls import slider
 from analysis.present.markdown import Markdown
 from analysis.present.report_summary import Figure, Finding, Summary
@@ -628,7 +629,7 @@ PARAMETERS = ParameterSet(
 
 # --------------------------------------------------------------------------- charts
 
-_HIGHLIGHT_COLORS = {"the article's occupation": "#d62728", "compared": "#1f77b4", "other": "#bbbbbb"}
+_HIGHLIGHT_COLORS = {"the article's occupation": theme.HIGHLIGHT, "compared": theme.COMPARED, "other": theme.MUTED}
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -654,7 +655,7 @@ def exposure_distribution_chart(rater: str, measure: str, compare_with: list[Occ
     marks = standing(rater, measure, compare_with)
     own = marks.iloc[0]
     base = alt.Chart(_plain(ranked[["rating"]]))  # the bars need the ratings only
-    bars = base.mark_bar(color="#c7c7c7").encode(
+    bars = base.mark_bar(color=theme.MUTED).encode(
         x=alt.X("rating:Q", bin=alt.Bin(step=0.05), title=f"Exposure rating, {measure} (share of tasks, 0 to 1)"),
         y=alt.Y("count():Q", title="Number of occupations"),
         tooltip=[alt.Tooltip("rating:Q", bin=alt.Bin(step=0.05), title="Rating bin"),
@@ -672,7 +673,7 @@ def exposure_distribution_chart(rater: str, measure: str, compare_with: list[Occ
                alt.Tooltip("how_it_relates:N", title="How it relates to the article (the kit's editorial map)")]
     rules = alt.Chart(data).mark_rule(strokeWidth=2).encode(x="rating:Q", color=color, tooltip=tooltip)
     label = alt.Chart(data[data.role == "the article's occupation"]).mark_text(
-        align="left", dx=4, dy=-4, baseline="bottom", color=_HIGHLIGHT_COLORS["the article's occupation"], fontWeight="bold",
+        align="left", dx=4, dy=-4, baseline="bottom", color=theme.INK, fontWeight="bold",
     ).encode(x="rating:Q", y=alt.value(0), text="title:N", tooltip=tooltip)
     title = (f"Ratings by {RATER_NAMES[rater]} on {measure}, {int(own.n_occupations)} occupations: "
              f"Medical Records Specialists rank {int(own.rank_derived)} (derived)")
@@ -706,12 +707,13 @@ def rater_scatter(measure: str, compare_with: list[Occupation]) -> alt.LayerChar
     color = alt.Color("role:N", title=None, scale=alt.Scale(domain=list(_HIGHLIGHT_COLORS), range=list(_HIGHLIGHT_COLORS.values())),
                       legend=alt.Legend(orient="bottom", symbolOpacity=1))
     diagonal = alt.Chart(pd.DataFrame({"human_rating": [0.0, 1.0], "gpt4_rating": [0.0, 1.0]})).mark_line(
-        color="#888888", strokeDash=[4, 4]).encode(x=x, y=y)
+        color=theme.INK, opacity=0.5, strokeDash=[4, 4]).encode(x=x, y=y)
     others = alt.Chart(data[data.role == "other"]).mark_circle(size=18, opacity=0.45).encode(x=x, y=y, color=color, tooltip=tooltip)
     marked = data[data.role != "other"]
     points = alt.Chart(marked).mark_circle(size=90, opacity=1).encode(x=x, y=y, color=color, tooltip=tooltip)
-    labels = alt.Chart(marked).mark_text(align="left", dx=6, dy=-6, fontSize=10).encode(
-        x=x, y=y, text="title:N", color=color, tooltip=tooltip)
+    # The marked points are named beside them (a cue besides colour), in black for full contrast.
+    labels = alt.Chart(marked).mark_text(align="left", dx=6, dy=-6, fontSize=10, color=theme.INK).encode(
+        x=x, y=y, text="title:N", tooltip=tooltip)
     title = (f"Human vs GPT-4 ratings on {measure}, {int(agreement.n_occupations)} occupations: "
              f"Pearson r = {agreement.pearson_r_derived!r} (derived)")
     return alt.layer(diagonal, others, points, labels).properties(
@@ -738,12 +740,14 @@ def raters_side_by_side_chart(measure: str, compare_with: list[Occupation]) -> a
     tooltip = [alt.Tooltip("title:N", title="Occupation"), alt.Tooltip("rater:N", title="Rater"),
                alt.Tooltip("rater_rating:Q", title=f"Rating, {measure}"),
                alt.Tooltip("gpt4_minus_human_derived:Q", title="GPT-4 minus human (derived)")]
-    line = alt.Chart(data).mark_line(color="#999999").encode(x="rater_rating:Q", y=y, detail="title:N")
-    dots = alt.Chart(data).mark_circle(size=120, opacity=1).encode(
+    line = alt.Chart(data).mark_line(color=theme.MUTED).encode(x="rater_rating:Q", y=y, detail="title:N")
+    # The two raters differ in shape as well as colour (one legend shows both).
+    raters = ["GPT-4", "human annotators"]
+    dots = alt.Chart(data).mark_point(size=120, opacity=1, filled=True).encode(
         x=alt.X("rater_rating:Q", title=f"Exposure rating, {measure} (0 to 1)", scale=alt.Scale(domain=[0, 1])),
-        y=y, color=alt.Color("rater:N", title="Rater", scale=alt.Scale(domain=["GPT-4", "human annotators"],
-                                                                        range=["#ff7f0e", "#2ca02c"]),
+        y=y, color=alt.Color("rater:N", title="Rater", scale=alt.Scale(domain=raters, range=[theme.ORANGE, theme.BLUE]),
                              legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("rater:N", title="Rater", scale=alt.Scale(domain=raters, range=["circle", "square"])),
         tooltip=tooltip,
     )
     return alt.layer(line, dots).properties(

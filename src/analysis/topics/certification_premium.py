@@ -20,6 +20,7 @@ The article's own arithmetic, reproduced:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from analysis.calc.claims import survey_source
 from analysis.core.errors import InputError, lookup
 from analysis.data.evidence import load_certification_surveys, national_fact
 from analysis.teaching.exercises import computed, hint
+from analysis.present import theme
 from analysis.present.markdown import Markdown
 from analysis.present.report_summary import Figure, Finding, Summary, verdict_text
 from analysis.core.params import Number, ParameterSet, Text
@@ -330,7 +332,7 @@ def sources_view(table: pd.DataFrame) -> pd.DataFrame:
 def sources_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
     """Stated premiums (hollow; a line for a range) and derived ones (filled), one row per statement.
 
-    Rows of the chosen ``premium_source`` are drawn in colour, the others in grey.
+    Rows of the chosen ``premium_source`` are drawn in colour with bold labels, the others in grey.
 
     >>> sources_chart(premium_sources(), "article").to_dict()["title"]["text"]
     'Certification premium, percent: what each source states and what its own averages give'
@@ -346,8 +348,12 @@ def sources_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
     tooltip = [alt.Tooltip("label:N", title="Source"), alt.Tooltip("stated_label:N", title="Stated premium"),
                alt.Tooltip("derived_label:N", title="Premium from its averages (derived)"),
                alt.Tooltip("pair_label:N", title="Certified vs non-certified"), alt.Tooltip("source_detail:N", title="Where")]
-    colour = alt.condition("datum.chosen", alt.value("#d95f02"), alt.value("#8c8c8c"))
-    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=list(data.label), title=None, axis=alt.Axis(labelLimit=330)), tooltip=tooltip)
+    colour = alt.condition("datum.chosen", alt.value(theme.HIGHLIGHT), alt.value(theme.MUTED))
+    # Colour is not the only cue: the chosen rows' labels are bold.
+    bold = {"condition": {"test": f"indexof({json.dumps(list(data.label[data.chosen]))}, datum.value) >= 0", "value": "bold"},
+            "value": "normal"}
+    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=list(data.label), title=None,
+                                          axis=alt.Axis(labelLimit=330, labelFontWeight=bold)), tooltip=tooltip)
     x = alt.X("stated_low:Q", title="Premium over non-certified pay (%)", scale=alt.Scale(domain=[0, 45]))
     ranges = base.transform_filter("isValid(datum.stated_low) && datum.stated_low != datum.stated_high").mark_rule(
         strokeWidth=3).encode(x=x, x2="stated_high:Q", color=colour)
@@ -685,8 +691,11 @@ def pv_chart(table: pd.DataFrame, chosen: str, years: int, rate: float, costs: C
                  alt.Tooltip("payback_text:N", title="Payback (derived)"), alt.Tooltip("pv_text:N", title="Present value (derived)")])
     if costs is not None:
         base = base.transform_calculate(**_live_value_fields(costs))
-    bars = base.mark_bar().encode(x=alt.X("pv:Q", title="Present value (USD)", axis=alt.Axis(format="$,d")),
-                                  color=alt.condition("datum.chosen", alt.value("#d95f02"), alt.value("#bdbdbd")))
+    # Colour is not the only cue: the chosen source's bar is also outlined.
+    bars = base.mark_bar(strokeWidth=2).encode(
+        x=alt.X("pv:Q", title="Present value (USD)", axis=alt.Axis(format="$,d")),
+        color=alt.condition("datum.chosen", alt.value(theme.HIGHLIGHT), alt.value(theme.MUTED)),
+        stroke=alt.condition("datum.chosen", alt.value(theme.INK), alt.value(None)))
     labels = base.mark_text(align="left", dx=3).encode(x="pv:Q", text="pv_text:N")
     subtitle = ["Premium = the source's certified minus non-certified average; costs are the notebook's "
                 "assumptions (parameters), the same for every bar."]

@@ -27,6 +27,7 @@ from analysis.calc.formula import Var
 from analysis.core.errors import DataFileError, InputError
 from analysis.data.evidence import NATIONAL_FACTS_FILE, employment_year, load_state_wages, national_fact
 from analysis.teaching.exercises import computed, hint
+from analysis.present import theme
 from analysis.present.markdown import Markdown
 from analysis.present.controls import derived_param, slider
 from analysis.present.formats import count, percent
@@ -618,18 +619,20 @@ def related_occupations_chart(frame: pd.DataFrame | None = None) -> alt.Chart:
                if t == MEDICAL_RECORDS_2020_30 else "related occupation" for t in frame.occupation],
     )
     everyone = float(data.loc[data.occupation == ALL_OCCUPATIONS_2020_30, "pct_emp_change_2020_2030"].iloc[0])
-    bars = alt.Chart(data).mark_bar().encode(
+    # Colour is not the only cue: the occupation that contains medical records specialists is also outlined.
+    bars = alt.Chart(data).mark_bar(strokeWidth=2).encode(
         x=alt.X("pct_emp_change_2020_2030:Q", title="Projected employment change 2020-30 (%)"),
         y=alt.Y("short:N", sort="-x", title=None),
         color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=["contains medical records specialists", "related occupation", "all occupations"],
-                                        range=["#e45756", "#4c78a8", "#9d9d9d"])),
+                                        range=[theme.HIGHLIGHT, theme.COMPARED, theme.MUTED])),
+        stroke=alt.condition("datum.group == 'contains medical records specialists'", alt.value(theme.INK), alt.value(None)),
         tooltip=[alt.Tooltip("occupation:N", title="Occupation (BLS title)"),
                  alt.Tooltip("pct_emp_change_2020_2030:Q", title="Change 2020-30 (%)"),
                  alt.Tooltip("why_related:N", title="Why it is here")],
     )
     rule = alt.Chart(pd.DataFrame({"pct": [everyone], "label": ["all occupations"]})).mark_rule(
-        strokeDash=[4, 3], color="black").encode(x="pct:Q", tooltip=[alt.Tooltip("pct:Q", title="All occupations (%)")])
+        strokeDash=[4, 3], color=theme.INK).encode(x="pct:Q", tooltip=[alt.Tooltip("pct:Q", title="All occupations (%)")])
     return (bars + rule).properties(
         title=alt.Title("How related occupations were projected to grow, BLS Employment Projections 2020-30",
                         subtitle=[f"Source: data/{PROJECTIONS_2020_30_FILE} (processed copy of BLS EP 2020-30). "
