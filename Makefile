@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 KERNEL := medcoding-outlook
 UV_VERSION := 0.13.9
 SETUP_STAMP := $(VENV)/.setup-done
+# axe-core (accessibility rules) for the browser tests, from the npm registry, pinned by its package-lock.json.
+TEST_JS := tests/browser_deps
+TEST_JS_STAMP := $(TEST_JS)/node_modules/.installed
 
 .PHONY: all setup reports test lab system-deps clean-reports lock help
 
@@ -34,18 +37,25 @@ $(SETUP_STAMP): pyproject.toml requirements.lock
 reports: setup
 	$(BIN)/medcoding build
 
-test: setup
-	$(BIN)/python -m pytest -n 2
+test: setup $(TEST_JS_STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# Without npm the accessibility tests are skipped (or fail, when MEDCODING_REQUIRE_BROWSER=1 as in CI).
+$(TEST_JS_STAMP): $(TEST_JS)/package.json $(TEST_JS)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix $(TEST_JS) --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility tests (axe-core) will not run. Debian: sudo make system-deps"; fi
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
-# Chromium prints the PDF reports; poppler-utils (pdftotext) lets the tests read them.
+# Chromium prints the PDF reports; poppler-utils (pdftotext, pdfinfo) lets the tests read them; npm installs
+# axe-core for the accessibility tests.
 system-deps:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils $$(command -v npm >/dev/null || echo npm)
 
 lock:
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra test -o requirements.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dask -o requirements.lock
 
 clean-reports:
 	rm -rf reports/states reports/topics reports/_failed reports/index.html reports/.build-manifest.json

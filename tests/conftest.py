@@ -145,3 +145,13 @@ def target_env(monkeypatch):
     yield use
     monkeypatch.delenv(rendering.TARGET_ENV, raising=False)
     rendering.configure()
+
+
+def need(what: str, found, how: str = "Debian: `sudo make system-deps`") -> None:
+    """Skip the test when a system tool it needs (Chromium, poppler, axe-core) is missing; fail instead
+    when ``MEDCODING_REQUIRE_BROWSER=1`` (CI sets it), so a missing tool never passes silently there."""
+    if not found:
+        message = f"{what} is not installed ({how})"
+        if os.environ.get("MEDCODING_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + "; MEDCODING_REQUIRE_BROWSER=1 makes this a failure")
+        pytest.skip(message)

@@ -39,6 +39,7 @@ def test_params_of_an_unknown_notebook_suggests_one(capsys):
 
 @pytest.mark.parametrize("argv, expected", [
     (["build", "--format", "htm"], "Did you mean 'html'?"),
+    (["build", "--paper", "Leter"], "--paper='Leter' is not allowed. Did you mean 'letter'? Allowed: letter, a4."),
     (["build", "--jobs", "0"], "must be at least 1"),
     (["build", "--jobs", "two"], "whole number"),
     (["biuld"], "invalid choice"),
@@ -64,12 +65,13 @@ def test_build_options_reach_the_builder(monkeypatch, tmp_path):
 
     monkeypatch.setattr("analysis.build.build", fake_build)
     code = main(["build", "--state", "CA,TX", "--topic", "specialty", "-p", "year=2023", "-p", "measure=mean",
-                 "--format", "pdf,html", "--jobs", "3", "--force", "--out", str(tmp_path), "--fresh-kernels"])
+                 "--format", "pdf,html", "--jobs", "3", "--force", "--out", str(tmp_path), "--fresh-kernels",
+                 "--paper", "A4"])
     assert code == 0
     assert seen["states"] == "CA,TX" and seen["topics"] == "specialty"
     assert seen["assignments"] == ["year=2023", "measure=mean"]
     assert seen["formats"] == ("pdf", "html") and seen["jobs"] == 3 and seen["force"] and seen["fresh_kernels"]
-    assert seen["out"] == Path(tmp_path)
+    assert seen["out"] == Path(tmp_path) and seen["paper"] == "a4"
     assert make_parser().parse_args(["build"]).format is None  # default: html and pdf, PDFs skipped without Chromium
 
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _pins(lines):
     pins = {}
     for line in lines:
-        match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)==([^\s;#]+).*", line)
+        match = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==([^\s;#]+).*", line)
         if match:
             pins[match.group(1).lower().replace("_", "-")] = match.group(2)
     return pins
@@ -43,3 +43,10 @@ def test_lock_file_holds_the_same_versions():
     locked = _pins((ROOT / "requirements.lock").read_text().splitlines())
     for name, version in pyproject_pins()[0].items():
         assert locked.get(name) == version, f"{name}: pyproject {version}, requirements.lock {locked.get(name)} (run `make lock`)"
+
+
+def test_lock_includes_the_dask_extra_so_the_cluster_tests_can_run():
+    header = (ROOT / "requirements.lock").read_text().splitlines()[1]
+    assert "--extra dask" in header and "--extra test" in header
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert {"dask", "distributed"} <= set(_pins(extras["dask"]))

@@ -36,7 +36,14 @@ EXIT_USAGE = 2
 #: an executor (anything with ``submit(function, job)`` returning a future with ``result()``), or None for
 #: the grader's own local process pool. A Dask scheduler is one more entry: a ``distributed.Client`` is
 #: such an executor and such a context manager.
-GRADING_SCHEDULERS = {"local": lambda workers: contextlib.nullcontext()}
+def _dask_grading(workers: int):
+    """A ``distributed.Client`` on a LocalCluster of ``workers`` processes (a Client is a context manager and an executor)."""
+    from analysis.build.dask_executor import local_client
+
+    return local_client(workers)
+
+
+GRADING_SCHEDULERS = {"local": lambda workers: contextlib.nullcontext(), "dask": _dask_grading}
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -49,6 +56,15 @@ def _formats(text: str) -> tuple[str, ...]:
     if not chosen:
         raise argparse.ArgumentTypeError("--format needs at least one of: html, pdf")
     return chosen
+
+
+def _paper(text: str) -> str:
+    from analysis.build.plan import check_paper
+
+    try:
+        return check_paper(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _jobs(text: str) -> int:
@@ -113,11 +129,19 @@ def make_parser() -> argparse.ArgumentParser:
                             "See `medcoding params NOTEBOOK`")
     build.add_argument("--format", type=_formats, default=None, metavar="html,pdf",
                        help="formats to write (default: html,pdf; without Chromium the PDFs are skipped with a note)")
+    build.add_argument("--paper", type=_paper, default="letter", metavar="letter|a4",
+                       help="paper size of the PDFs (default: letter)")
     build.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help=f"kernel worker processes, each with its own kernel (default here: {default_jobs()}: one per CPU, "
                             f"at most 4). Capped at one per CPU ({usable_cpus()} here): more would only slow the build "
                             "and fill the memory. PDFs are printed by one more process per two workers")
     build.add_argument("--force", action="store_true", help="rebuild even the reports that are up to date")
+    build.add_argument("--scheduler", default=None, metavar="local:N|tcp://HOST:PORT",
+                       help="run the notebooks on Dask (needs `pip install .[dask]`): local:N starts a cluster of N worker "
+                            "processes here; tcp://HOST:8786 joins a running scheduler. Reports land in --out here")
+    build.add_argument("--grid", nargs="+", default=None, metavar="NAME=V1,V2",
+                       help="one report per combination, e.g. --grid state=all year=2023,2024 measure=median,mean "
+                            "(each at its own path; every value checked before anything runs)")
     build.add_argument("--out", default="reports", metavar="DIR",
                        help="output folder, used only for reports (default: reports/). Refused: the current folder, the "
                             "project folder, or a folder holding files the kit did not make")
@@ -173,7 +197,8 @@ def make_parser() -> argparse.ArgumentParser:
     grade.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help=f"notebooks graded at once (default here: {default_jobs()})")
     grade.add_argument("--scheduler", default="local", choices=sorted(GRADING_SCHEDULERS),
-                       help="where the jobs run: local (a process pool on this machine; the default)")
+                       help="where the jobs run: local (a process pool on this machine; the default) or dask (a Dask "
+                            "LocalCluster of --jobs processes; needs `pip install .[dask]`)")
     return parser
 
 
@@ -276,7 +301,8 @@ def _build(args) -> int:
                     jobs=args.jobs, force=args.force, out=Path(args.out),
                     notebooks_dir=Path(args.notebooks) if args.notebooks is not None else NOTEBOOKS_DIR, index=args.index,
                     fresh_kernels=args.fresh_kernels, allow_other_files=args.allow_other_files,
-                    timeout=args.timeout, progress=args.progress)
+                    timeout=args.timeout, progress=args.progress, paper=args.paper, scheduler=args.scheduler,
+                    grid=args.grid)
     print(summary.text())
     return summary.exit_code
 

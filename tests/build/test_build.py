@@ -351,6 +351,12 @@ def test_pdf_is_printed_from_the_html_on_disk(built, tmp_path):
         assert "Medical coding in California" in text
     again = run_build(out, built["data"], states="CA", formats=("html", "pdf"))
     assert by_id(again)["states/CA"].status == "skipped"
+    # Another paper size: only the PDF is printed again, on that paper.
+    a4 = by_id(run_build(out, built["data"], states="CA", formats=("html", "pdf"), paper="a4"))["states/CA"]
+    assert (a4.status, a4.formats, a4.reason) == ("built", ("pdf",), "paper size changed")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert re.search(r"Page size:.*\(A4\)", info) and re.search(r"Tagged:\s+yes", info), info
 
 
 def test_without_chromium_html_is_built_and_pdf_skipped_with_a_note(built, tmp_path, monkeypatch):

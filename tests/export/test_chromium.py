@@ -18,7 +18,7 @@ import urllib.request
 
 import nbformat
 import pytest
-from conftest import KERNELSPEC
+from conftest import KERNELSPEC, need
 from fixtures.three_charts_run import executed_three_charts
 
 from analysis.present import rendering
@@ -37,18 +37,10 @@ AXIS_TITLES = [
 CHART_TITLES = ["Fixture wages (CA highlighted)", "Fixture jobs by year", "Fixture pay by experience"]
 
 
-def _need(what: str, found) -> None:
-    if not found:
-        message = f"{what} is not installed (Debian: `sudo make system-deps`)"
-        if os.environ.get("MEDCODING_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + "; MEDCODING_REQUIRE_BROWSER=1 makes this a failure")
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def chromium():
     path = find_chromium()
-    _need("Chromium", path)
+    need("Chromium", path)
     return path
 
 
@@ -141,7 +133,7 @@ def test_charts_fit_the_printed_page_width(browser, report):
 
 
 def test_pdf_pages_contain_every_chart_legibly(printer, report, tmp_path):
-    _need("pdftotext", shutil.which("pdftotext"))
+    need("pdftotext", shutil.which("pdftotext"))
     pdf = tmp_path / "report.pdf"
     result = printer.print_pdf(report, pdf)
     again = printer.print_pdf(report, tmp_path / "again.pdf")  # the same browser and page, reused
@@ -316,7 +308,7 @@ def test_hostile_data_makes_no_request_runs_no_script_and_shows_as_text(browser,
 
 
 def test_hostile_data_leaves_the_pdf_title_alone(hostile_report):
-    _need("pdfinfo", shutil.which("pdfinfo"))
+    need("pdfinfo", shutil.which("pdfinfo"))
     info = subprocess.run(["pdfinfo", str(hostile_report["pdf"])], capture_output=True, text=True, check=True).stdout
     title = next(line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Title:"))
     assert title == hostile_report["title"]

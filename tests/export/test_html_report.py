@@ -1,6 +1,7 @@
 """The offline HTML report (no browser needed; the browser tests are in test_chromium.py)."""
 
 import copy
+import html as html_lib
 import html.parser
 import json
 import re
@@ -204,3 +205,48 @@ def test_report_leaves_out_exercise_cells(executed_html_target):
     text = " ".join(_Page(html_report(nb, **REPORT)).text)
     assert "Exercise 1" not in text and "Correct." not in text
     assert "A bar chart with tooltips." in text
+
+
+# ------------------------------------------------------------------------------ one notebook, two audiences
+
+
+def _cell(kind, source, tags=(), outputs=None):
+    cell = nbformat.v4.new_markdown_cell(source) if kind == "markdown" else nbformat.v4.new_code_cell(source)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    if outputs is not None:
+        cell.outputs = outputs
+    return cell
+
+
+def test_exporter_drops_tagged_cells_by_configuration_and_opens_with_the_summary():
+    summary = nbformat.v4.new_output("display_data", data={"text/html": '<section class="medcoding-summary">'
+                                                           '<h2 id="summary">Summary</h2></section>'})
+    nb = nbformat.v4.new_notebook(cells=[
+        _cell("markdown", "# Notebook title", ["notebook-only"]),
+        _cell("markdown", "Intro for every reader."),
+        _cell("markdown", "**Learning objectives** for students", ["notebook-only"]),
+        _cell("code", "state = 'TX'", ["parameters"]),
+        _cell("code", "report.report_summary(p)", ["report-summary"], [summary]),
+        _cell("markdown", "## 1. A section"),
+        _cell("markdown", "*Try changing the state*", ["notebook-only"]),
+        _cell("markdown", "Solution text", ["exercise"]),
+    ])
+    page = html_report(nb, title="Report", data_date="May 2024", sources=["a source"])
+    for gone in ("Notebook title", "Learning objectives", "Try changing", "Solution text"):
+        assert gone not in page
+    main = page[page.index("</header>"):]  # after the header and its contents list
+    assert main.index('class="medcoding-summary"') < main.index("Intro for every reader.") < main.index("1. A section")
+    # (nbconvert writes a meta tag's attributes in its own order.)
+    assert '<html lang="en">' in page and 'name="keywords"' in page
+    assert re.search(r'<meta content="Report: [^"]+" name="description"', page)
+
+
+def test_every_chart_is_a_figure_captioned_with_its_text_alternative(executed_html_target):
+    page = html_report(executed_html_target, **REPORT)
+    figures = re.findall(r'<figure aria-labelledby="([^"]+)" class="medcoding-figure">(.*?)</figure>', page, re.S)
+    assert len(figures) == 3
+    for caption_id, inner in figures:
+        caption = re.search(rf'<figcaption[^>]* id="{caption_id}">(.*?)</figcaption>', inner, re.S).group(1)
+        spec = json.loads(re.search(r'<script [^>]*type="application/json">(.*?)</script>', inner, re.S).group(1))
+        assert "Chart:" in caption and spec["description"] in html_lib.unescape(re.sub(r"<[^>]+>", "", caption))

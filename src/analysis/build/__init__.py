@@ -25,6 +25,7 @@ Output layout (``--out``, default ``reports/``)::
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -34,7 +35,8 @@ from analysis.build.files import (LOG_NAME, BuildError, build_lock, cannot_write
                                   new_build_id, use_build_id)
 from analysis.build.index import index_parameters
 from analysis.build import plan as planning
-from analysis.build.plan import FORMATS, capped_jobs, check_formats, check_timeout, default_jobs
+from analysis.build.grid import plan_grid
+from analysis.build.plan import FORMATS, capped_jobs, check_formats, check_paper, check_timeout, default_jobs
 from analysis.build.runner import Runner
 from analysis.build.summary import Summary
 from analysis.core.errors import InputError
@@ -47,32 +49,52 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
           formats: tuple[str, ...] | None = None, jobs: int | None = None, force: bool = False,
           out: Path | str = "reports", notebooks_dir: Path | str = NOTEBOOKS_DIR, index: bool = False,
           fresh_kernels: bool = False, allow_other_files: bool = False, timeout: float = 600,
-          progress: bool | None = None, log=print, executor: Executor | None = None) -> Summary:
+          progress: bool | None = None, log=print, executor: Executor | None = None, paper: str = "letter",
+          scheduler: str | None = None, grid: list[str] | None = None) -> Summary:
     """Build the selected reports (all by default). Returns a :class:`~analysis.build.summary.Summary`.
+
+    ``paper`` is the PDFs' paper size (:func:`~analysis.build.plan.check_paper`: letter or a4); a PDF
+    printed on another size is stale.
 
     Raises :class:`~analysis.core.errors.InputError` for a bad selection, parameter, timeout or output
     folder (:func:`~analysis.build.files.check_out_folder`), before anything is written, and
     :class:`~analysis.build.files.BuildError` when another build holds the output folder or a file cannot
-    be written (the earlier reports and manifest then stay).
+    be written (the earlier reports and manifest then stay). ``scheduler`` (``local:N`` or ``tcp://...``)
+    runs the notebooks on Dask (:mod:`~analysis.build.dask_executor`); ``grid`` (``["year=2023,2024", ...]``)
+    builds one report per combination (:mod:`~analysis.build.grid`).
     """
     started = time.perf_counter()
     explicit_pdf = formats is not None and "pdf" in formats
     formats = check_formats(formats or FORMATS)
     timeout = check_timeout(timeout)
-    reports = planning.plan(states=states, topics=topics, assignments=assignments, formats=formats,
-                            notebooks_dir=Path(notebooks_dir), index=index)  # InputError here: nothing written yet
+    paper = check_paper(paper)
+    make_plan = planning.plan if not grid else functools.partial(plan_grid, grid)
+    reports = make_plan(states=states, topics=topics, assignments=assignments, formats=formats,
+                        notebooks_dir=Path(notebooks_dir), index=index or bool(grid))  # InputError here: nothing written yet
     check_out_folder(out, allow_other_files=allow_other_files)
     out = Path(out)
-    jobs = capped_jobs(jobs or default_jobs(), log)
+    dask = None
+    if scheduler is not None and executor is None:
+        from analysis.build.dask_executor import DaskCluster
+
+        dask = DaskCluster.connect(scheduler)  # no Dask, no scheduler, another kit: InputError, nothing written
+    jobs = dask.workers if dask else capped_jobs(jobs or default_jobs(), log)
     build_id = new_build_id()
     use_build_id(build_id)
-    lock = _locked(out, build_id)
+    try:
+        lock = _locked(out, build_id)
+    except BaseException:
+        if dask is not None:
+            dask.close()
+        raise
     try:
         manifest = load_manifest(out)
         options = dict(log_path=out / LOG_NAME, fresh_kernels=fresh_kernels, timeout=timeout, build_id=build_id)
+        if executor is None and dask is not None:
+            executor = dask.executor(**options)
         # Without an executor given, one is chosen once the runner knows how many reports are due: a few run
         # in this process (nothing to start but a kernel), more in process pools.
-        runner = Runner(out, manifest, executor, jobs, progress, log,
+        runner = Runner(out, manifest, executor, jobs, progress, log, paper=paper,
                         choose_executor=lambda due: executors.choose(due, jobs, **options))
         index_page = [r for r in reports if r.kind == "index"]
         runner.due_later = len(index_page)  # the index may follow: counted when choosing
@@ -89,6 +111,8 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
                          "the others are as they were. Fix that and run the build again.") from None
     finally:
         lock.__exit__(None, None, None)
+        if dask is not None:
+            dask.close()
     return Summary(runner.outcomes, time.perf_counter() - started, out, runner.interrupted, explicit_pdf,
                    128 + int(runner.signal))
 

@@ -362,6 +362,21 @@ def data_date(titles: list[str]) -> str:
     return ", ".join(text for *_, text in sorted(found, reverse=True)) or "not stated by the sources"
 
 
+def check_paper(paper) -> str:
+    """The paper size of the PDFs, one of :data:`analysis.export.chromium.PAPER_SIZES` (``--paper``).
+
+    >>> check_paper(" A4 ")
+    'a4'
+    >>> check_paper("leter")
+    Traceback (most recent call last):
+    ...
+    analysis.core.errors.InputError: --paper='leter' is not allowed. Did you mean 'letter'? Allowed: letter, a4.
+    """
+    from analysis.export.chromium import PAPER_SIZES
+
+    return lookup("--paper", paper, PAPER_SIZES)
+
+
 def check_formats(formats) -> tuple[str, ...]:
     """The formats asked for, each one of :data:`FORMATS` (InputError with a did-you-mean otherwise)."""
     return tuple(lookup("--format", fmt, FORMATS) for fmt in formats)

@@ -32,9 +32,10 @@ class Runner:
     its HTML is written, while the kernels go on with the next notebooks.
     """
 
-    def __init__(self, out, manifest, executor, jobs, progress, log, choose_executor=None):
+    def __init__(self, out, manifest, executor, jobs, progress, log, paper: str = "letter", choose_executor=None):
         """``executor`` None: ``choose_executor(number of reports due)`` gives one when the first job is due."""
         self.out, self.manifest, self.executor, self.jobs = out, manifest, executor, max(1, int(jobs))
+        self.paper = paper
         self.choose_executor = choose_executor
         self.due_later = 0  # reports a later run() may add (the index), counted when choosing the executor
         self.progress, self.log = progress, log
@@ -52,7 +53,8 @@ class Runner:
             notebook_sha = hashlib.sha256(notebook_text).hexdigest()
             entry = self.manifest["reports"].get(report.id)
             reasons = {fmt: stale_reason(report, entry, fmt, out=self.out, notebook_sha=notebook_sha,
-                                         environment=self.environment, hashes=self.hashes, force=force)
+                                         environment=self.environment, hashes=self.hashes, force=force,
+                                         paper=self.paper)
                        for fmt in dict.fromkeys(("html",) + report.formats)}
             wanted = {fmt: reasons[fmt] for fmt in report.formats}
             if not any(wanted.values()):
@@ -69,7 +71,7 @@ class Runner:
                 notebook_text=notebook_text.decode("utf-8"), notebook_sha=notebook_sha,
                 notebook_path=str(report.notebook) if report.notebook else None,
                 cwd=str(report.notebook.parent if report.notebook else NOTEBOOKS_DIR),
-                formats=report.formats, print_only=print_only, reason=reason,
+                formats=report.formats, print_only=print_only, reason=reason, paper=self.paper,
                 html=str(report.output(self.out, "html")), pdf=str(report.output(self.out, "pdf")),
                 failed=str(self.out / FAILED_DIR / f"{report.id}.ipynb"))))
         return work
@@ -184,7 +186,8 @@ class Runner:
                 os.unlink(temp)
             return
         pdf = Path(temp).stat()
-        entry = {**entry, "outputs": {**entry["outputs"], "pdf": {"size": pdf.st_size, "mtime_ns": pdf.st_mtime_ns}}}
+        printed = {"size": pdf.st_size, "mtime_ns": pdf.st_mtime_ns, "paper": self.paper}
+        entry = {**entry, "outputs": {**entry["outputs"], "pdf": printed}}
         self._commit(report, "pdf", Path(temp), entry)
 
     def _commit(self, report, fmt, temp: Path, entry: dict) -> None:

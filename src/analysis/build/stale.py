@@ -13,7 +13,7 @@ A report is rebuilt when any of these changed:
 * the :mod:`analysis` modules the notebook imported, and those the worker runs for every report
   (the builder, the exporter and its templates);
 * the Python version and the installed library versions (the ``*.dist-info`` names);
-* for the PDF, the HTML it was printed from. Chromium's version is not part of it: use ``--force``
+* for the PDF, the HTML it was printed from and the paper size (``--paper``). Chromium's version is not part of it: use ``--force``
   after upgrading Chromium.
 
 The check reads and hashes a few hundred kilobytes and imports neither pandas nor altair.
@@ -87,7 +87,7 @@ def notebook_bytes(report: Report) -> bytes:
 
 
 def stale_reason(report: Report, entry: dict | None, fmt: str, *, out: Path, notebook_sha: str, environment: str,
-                 hashes: Hashes, force: bool = False) -> str | None:
+                 hashes: Hashes, force: bool = False, paper: str = "letter") -> str | None:
     """Why ``report`` needs building in ``fmt`` (a short phrase), or None when it is up to date."""
     if force:
         return "--force"
@@ -107,6 +107,8 @@ def stale_reason(report: Report, entry: dict | None, fmt: str, *, out: Path, not
         if hashes(root / key) != digest:
             return f"data changed: {key}"
     recorded = entry["outputs"][fmt]
+    if fmt == "pdf" and recorded.get("paper", "letter") != paper:
+        return "paper size changed"
     try:
         stat = report.output(out, fmt).stat()
     except FileNotFoundError:

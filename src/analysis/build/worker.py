@@ -70,20 +70,24 @@ def worker_init(config, stop_event):
     """Set up a worker (role "kernel" or "printer"): its own process group, output to the build log, signals."""
     global _W
     use_build_id(config["build_id"])  # marks this worker's temporary files as the build's
-    os.setpgrp()  # Ctrl-C in the terminal reaches the main process only; it stops the workers itself
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    log = os.open(config["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
+    # Embedded (in a Dask worker): the process, its signals and its output belong to Dask, not to the build.
+    embedded = config.get("embedded", False)
+    if not embedded:
+        os.setpgrp()  # Ctrl-C in the terminal reaches the main process only; it stops the workers itself
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        log = os.open(config["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
     os.environ[TARGET_ENV] = "html"  # the renderer switch the notebooks' start() reads
     os.environ[DATA_DIR_ENV] = config["data_dir"]
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     _W = _WorkerState(config, stop_event)
-    signal.signal(signal.SIGTERM, _worker_terminate)
-    from multiprocessing import util
+    if not embedded:
+        signal.signal(signal.SIGTERM, _worker_terminate)
+        from multiprocessing import util
 
-    util.Finalize(_W, _worker_close, exitpriority=10)
-    _watch_parent(os.getppid())
+        util.Finalize(_W, _worker_close, exitpriority=10)
+        _watch_parent(os.getppid())
     if config["role"] == "printer":
         _printer(_W)  # start the browser now, while the kernel workers start their kernels
         return
@@ -477,7 +481,7 @@ def _print_pdf(state, job, html_path: Path, result) -> None:
     state.temp_files.add(tmp_pdf)
     try:
         state.prints += 1
-        printer.print_pdf(html_path, tmp_pdf)
+        printer.print_pdf(html_path, tmp_pdf, paper=job.get("paper", "letter"))
         result["written"].append("pdf")
         # Moved into place by the main process, after the manifest records it; it stays in the registry so that
         # this worker removes it if the main process dies first.

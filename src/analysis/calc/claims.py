@@ -35,17 +35,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 
 import pandas as pd
 
 from analysis.data import article, evidence
-from analysis.data.tables import data_path, source_of
+from analysis.calc.verdicts import KINDS, VERDICTS, distance, missing as _missing, same_number, satisfies, verdict  # noqa: F401
+from analysis.data.tables import source_of
 from analysis.core.errors import InputError, closest
 
 TOPICS = ("national", "state", "outlook", "certification")
-VERDICTS = ("matches", "differs", "no evidence")
-KINDS = ("exact", "at_least", "range")
 
 CURRENT_FROM_YEAR = 2023
 """National wage claims are held against BLS releases from May of this year on (see the module text)."""
@@ -81,67 +79,6 @@ class Claim:
     high: float | None = None
     evidence: list[Evidence] = field(default_factory=list)
     note: str = ""
-
-
-# --------------------------------------------------------------------------- the rule
-
-
-def same_number(a, b) -> bool:
-    """Exact equality of two printed figures, without float noise: 23.45 == 23.450, 48780 == 48780.0.
-
-    >>> same_number(48780, 48780.0), same_number(23.45, 23.45), same_number(48780, 48770)
-    (True, True, False)
-    """
-    return Decimal(repr(float(a))) == Decimal(repr(float(b)))
-
-
-def satisfies(kind: str, claimed: float, value: float, high: float | None = None) -> bool:
-    """Does one evidence ``value`` bear out the claim? No tolerance: see the module text.
-
-    >>> satisfies("exact", 48780, 48780), satisfies("exact", 48780, 48781)
-    (True, False)
-    >>> satisfies("at_least", 81000, 71361), satisfies("range", 20, 25, 25)
-    (False, True)
-    """
-    if kind == "exact":
-        return same_number(claimed, value)
-    if kind == "at_least":
-        return float(value) >= float(claimed)
-    if kind == "range":
-        return float(claimed) <= float(value) <= float(high)
-    raise InputError("claim kind", kind, allowed=KINDS, suggestion=closest(kind, KINDS))
-
-
-def verdict(kind: str, claimed: float, values, high: float | None = None) -> str:
-    """"matches" if any candidate value satisfies the claim, "differs" if none does, "no evidence" if there is none.
-
-    Missing values (a state with no May 2023 median) are not candidates.
-
-    >>> verdict("exact", 48780, [50250, 48780])
-    'matches'
-    >>> verdict("exact", 240000, [194800])
-    'differs'
-    >>> verdict("exact", 4, [pd.NA])
-    'no evidence'
-    """
-    present = [v for v in values if not _missing(v)]
-    if not present:
-        return "no evidence"
-    return "matches" if any(satisfies(kind, claimed, v, high) for v in present) else "differs"
-
-
-def distance(kind: str, claimed: float, value: float, high: float | None = None) -> float:
-    """How far ``value`` is from satisfying the claim (0 when it does); used to pick the nearest figure.
-
-    >>> distance("exact", 62300, 68080), distance("range", 20, 27, 25), distance("at_least", 81000, 90000)
-    (5780.0, 2.0, 0.0)
-    """
-    claimed, value = float(claimed), float(value)
-    if kind == "range":
-        return max(claimed - value, value - float(high), 0.0)
-    if kind == "at_least":
-        return max(claimed - value, 0.0)
-    return abs(claimed - value)
 
 
 # --------------------------------------------------------------------------- the tables
@@ -209,39 +146,29 @@ def claims_table(topic: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def verdict_counts(topic: str | None = None) -> tuple[int, dict[str, int]]:
+    """How many claims of ``topic`` (None: all) were checked, and how many got each verdict (derived).
+
+    >>> total, counts = verdict_counts("outlook")
+    >>> total == sum(counts.values()) and list(counts) == list(VERDICTS)
+    True
+    """
+    table = claims_table(topic)
+    found = table.verdict.value_counts().to_dict()
+    return len(table), {v: int(found.get(v, 0)) for v in VERDICTS}
+
+
 # --------------------------------------------------------------------------- the claims, topic by topic
 
 # The evidence each check reads, with the files it depends on: read once per version of those files.
-_EVIDENCE = {
-    "facts": (evidence.load_national_facts, (evidence.NATIONAL_FACTS_FILE, "sources.csv")),
-    "surveys": (evidence.load_certification_surveys, (evidence.SURVEYS_FILE, "sources.csv")),
-}
-
-
-def _evidence_spec(key):
-    """(loader, files it reads) of an evidence table; state years and imported files are found in data/ each time."""
-    from analysis.data.bls_years import ep_files, national_files
-
-    if isinstance(key, tuple) and key[0] == "state":
-        _, y, m = key
-        return (lambda: evidence.state_wage_measure(y, m),
-                (evidence.STATE_WAGE_FILES[y], evidence.PERCENTILES_2023_FILE, "reference/us_states.csv", "sources.csv"))
-    loader, files = _EVIDENCE[key]
-    if key == "facts":
-        files = files + tuple(national_files().values()) + tuple(ep_files().values())
-    return loader, files
-
-
 def _evidence(key):
-    """A read-only evidence table (callers never change it), re-read when one of its files changes."""
-    loader, files = _evidence_spec(key)
-    stamps = tuple((str(data_path(f)), data_path(f).stat().st_mtime_ns if data_path(f).exists() else None) for f in files)
-    return _read_once(key, stamps)
-
-
-@lru_cache(maxsize=32)
-def _read_once(key, stamps):
-    return _evidence_spec(key)[0]()
+    """An evidence table: "facts", "surveys" or ("state", year, measure); the loaders keep it while its files are unchanged."""
+    if key == "facts":
+        return evidence.load_national_facts()
+    if key == "surveys":
+        return evidence.load_certification_surveys()
+    _, year, measure = key
+    return evidence.state_wage_measure(year, measure)
 
 
 def _claims(topic: str | None) -> list[Claim]:
@@ -530,7 +457,3 @@ def _difference(claim: Claim, value) -> float | None:
     if _missing(value) or claim.kind != "exact":
         return None
     return float(Decimal(repr(float(claim.value))) - Decimal(repr(float(value))))
-
-
-def _missing(value) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
 
 from analysis.core.errors import DataFileError, InputError, closest, lookup
 from analysis.core.params import Param, read_json
-from analysis.data.tables import data_path, read_table
+from analysis.data.cache import cached_by_files
+from analysis.data.tables import read_table
 
 EXPOSURE_FILE = "evidence/gpts-are-gpts/occ_level.csv"
 MEDICAL_RECORDS_CODE = "29-2072.00"
@@ -66,17 +66,11 @@ def load_exposure() -> pd.DataFrame:
     >>> load_exposure().attrs["source"]["quality"]
     'published research data'
     """
-    return _load_exposure(*_file_key()).copy()
+    return _load_exposure()
 
 
-def _file_key() -> tuple[str, float | None]:
-    """The exposure file's path and modification time: caches follow a change of data folder or file."""
-    path = data_path(EXPOSURE_FILE)
-    return str(path), (path.stat().st_mtime if path.exists() else None)
-
-
-@lru_cache(maxsize=2)
-def _load_exposure(path: str, stamp) -> pd.DataFrame:
+@cached_by_files((EXPOSURE_FILE, "sources.csv"))
+def _load_exposure() -> pd.DataFrame:
     frame = read_table(EXPOSURE_FILE, EXPOSURE_SCHEMA)
     attrs = dict(frame.attrs)
     frame = frame.rename(columns={"O*NET-SOC Code": "onet_soc_code", "Title": "title"})
@@ -159,7 +153,7 @@ def lookup_occupation(value) -> Occupation:
     """
     if isinstance(value, Occupation):
         return value
-    codes, titles = _occupation_index(*_file_key())
+    codes, titles = _occupation_index()
     text = str(value).strip()
     code = text + ".00" if re.fullmatch(r"\d{2}-\d{4}", text) else text
     if code in codes:
@@ -176,8 +170,8 @@ def lookup_occupation(value) -> Occupation:
                      suggestion=suggestion, allowed=OCCUPATION_FORMS)
 
 
-@lru_cache(maxsize=2)
-def _occupation_index(path: str, stamp):
+@cached_by_files((EXPOSURE_FILE, "sources.csv"), copy=False)
+def _occupation_index():
     frame = load_exposure()
     codes = dict(zip(frame.onet_soc_code, frame.title))
     titles = {t.lower(): Occupation(c, t) for c, t in codes.items()}
@@ -216,7 +210,7 @@ def occupation_list(value) -> list[Occupation]:
     while i < len(fragments):
         taken = 1
         if isinstance(fragments[i], str):  # the longest run of fragments that joins into a title
-            _, titles = _occupation_index(*_file_key())
+            _, titles = _occupation_index()
             for j in range(len(fragments), i + 1, -1):
                 if all(isinstance(f, str) for f in fragments[i:j]) and ", ".join(fragments[i:j]).lower() in titles:
                     taken = j - i
@@ -266,7 +260,13 @@ def how_it_relates(code: str) -> str:
     return "; ".join(f"the article's {role} ({match} match)" for role, match in roles) + f" [map: data/{CAREER_SOC_MAP_FILE}]"
 
 
-@lru_cache(maxsize=1)
+def _career_map_inputs() -> tuple:
+    from analysis.data.careers import CAREER_MAP_INPUTS
+
+    return CAREER_MAP_INPUTS
+
+
+@cached_by_files(_career_map_inputs, copy=False)
 def _career_links() -> dict[str, list[tuple[str, str]]]:
     from analysis.data.careers import load_career_soc_map
 

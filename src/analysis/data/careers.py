@@ -19,14 +19,13 @@ two are five years apart: read them side by side, not as a correction of one by 
 
 from __future__ import annotations
 
-from functools import lru_cache
 
-import altair as alt
 import pandas as pd
 import pandera.pandas as pa
 
 from analysis.data.article import load_alternative_careers, load_career_path, load_certification_status
-from analysis.data.tables import data_dir, data_path, read_table
+from analysis.data.cache import cached_by_files
+from analysis.data.tables import read_table
 from analysis.core.errors import DataFileError
 from analysis.data.oews import MEDICAL_RECORDS, load_national_2021, occupation_wages
 
@@ -56,8 +55,17 @@ MAP_SCHEMA = pa.DataFrameSchema(
 # The BLS wage columns shown, renamed for the kit (annual, whole dollars).
 _BLS_COLUMNS = {"a_pct10": "bls_p10_usd", "a_pct25": "bls_p25_usd", "a_median": "bls_median_usd",
                 "a_pct75": "bls_p75_usd", "a_pct90": "bls_p90_usd", "a_mean": "bls_mean_usd", "tot_emp": "bls_employment"}
+#: Their names in :func:`career_wages` and :func:`coder_baseline` (the career moves chart in
+#: :mod:`analysis.topics.specialty` draws them).
+BLS_WAGE_COLUMNS = tuple(_BLS_COLUMNS.values())
 
 
+CAREER_MAP_INPUTS = (CAREER_SOC_MAP_FILE, "article/alternative_careers.csv", "article/career_path.csv",
+           "article/certification_status.csv", "evidence/gpts-are-gpts/national_May2021_dl.csv", "sources.csv")
+"""What the career map is read and checked against: a change to any of them reads it again."""
+
+
+@cached_by_files(CAREER_MAP_INPUTS)
 def load_career_soc_map() -> pd.DataFrame:
     """The editorial map from article role to BLS occupation, checked against the article and the BLS file.
 
@@ -96,23 +104,6 @@ def article_ranges(claim_ids) -> pd.DataFrame:
     return tables.set_index("claim_id").loc[list(claim_ids)].reset_index()
 
 
-def files_stamp(*relative_paths) -> tuple:
-    """The data folder and each file's modification time: a cache key that changes when a file is edited.
-
-    >>> files_stamp("reference/career_soc_map.csv")[1] is not None
-    True
-    """
-    stamps = []
-    for relative in relative_paths:
-        path = data_path(relative)
-        stamps.append(path.stat().st_mtime_ns if path.exists() else None)
-    return (str(data_dir()), *stamps)
-
-
-_INPUTS = (CAREER_SOC_MAP_FILE, "article/alternative_careers.csv", "article/career_path.csv",
-           "article/certification_status.csv", "evidence/gpts-are-gpts/national_May2021_dl.csv", "sources.csv")
-
-
 def career_wages() -> pd.DataFrame:
     """One row per mapped article role: the article's range (claim) beside BLS May 2021 national wages (evidence).
 
@@ -127,12 +118,11 @@ def career_wages() -> pd.DataFrame:
     >>> pd.isna(w.loc["alt_career.medical_coding_consultant", "article_midpoint_usd_derived"])
     True
     """
-    # Read once per session (a notebook shows it three ways); an edited file is read again.
-    return _career_wages(files_stamp(*_INPUTS)).copy()  # a copy (attrs included): the cache stays intact
+    return _career_wages()  # read once per session (a notebook shows it three ways); an edited file is read again
 
 
-@lru_cache(maxsize=2)
-def _career_wages(stamp) -> pd.DataFrame:
+@cached_by_files(CAREER_MAP_INPUTS)
+def _career_wages() -> pd.DataFrame:
     mapping = load_career_soc_map()
     ranges = article_ranges(mapping.claim_id)
     bls = _bls_rows(mapping.soc_code)
@@ -207,66 +197,3 @@ def _midpoints(frame: pd.DataFrame) -> pd.Series:
 def _bls_source_text(frame: pd.DataFrame) -> str:
     source = frame.attrs.get("source") or {}
     return f"{source.get('title', 'BLS OEWS May 2021 national file')} [{source.get('quality', 'BLS estimates')}]"
-
-
-# --------------------------------------------------------------------------- chart
-
-
-def careers_chart(wages: pd.DataFrame | None = None, coder_band: pd.Series | None = None) -> alt.Chart:
-    """Each article role: the article's range (orange, claim) over the matched BLS occupation's wages (blue, evidence).
-
-    BLS wages are drawn as a thin line from the 10th to the 90th percentile, a thick one from the 25th
-    to the 75th, and a tick at the median. An open-ended article range ("$80,000–$150,000+") is drawn
-    to the figure the "+" is attached to and marked "or more". The coder's own occupation is the top row;
-    ``coder_band`` (a row of the article's national overview, e.g. its "Mid-Career (3–7 years)" band) puts
-    the article's range for coders there.
-
-    >>> spec = careers_chart().to_dict()
-    >>> spec["title"]["text"]
-    'Article salary ranges for career moves beside BLS national wages of matching occupations'
-    """
-    wages = career_wages() if wages is None else wages
-    base = coder_baseline()
-    coder = dict(art_low=None, art_high=None, art_text="(no band chosen)")
-    role = f"Medical coder (Medical Records Specialists, {MEDICAL_RECORDS})"
-    if coder_band is not None:
-        open_ = bool(coder_band.salary_high_open)
-        top = coder_band.salary_open_from_usd if open_ else coder_band.salary_high_usd
-        coder = dict(art_low=float(coder_band.salary_low_usd), art_high=float(top),
-                     art_text=f"${int(coder_band.salary_low_usd):,}–${int(top):,}" + (" or more (open-ended)" if open_ else ""))
-        role = f"Medical coder, {coder_band.metric}"
-    rows = [dict(role=role, soc=f"{MEDICAL_RECORDS} {base.bls_title}", match="the coder's own occupation",
-                 **{c: base[c] for c in _BLS_COLUMNS.values()}, **coder)]
-    for r in wages.itertuples():
-        open_ = bool(r.salary_high_open)
-        top = r.salary_open_from_usd if open_ else r.salary_high_usd
-        rows.append(dict(role=r.article_role, soc=f"{r.soc_code} {r.bls_title}", match=r.match,
-                         **{c: getattr(r, c) for c in _BLS_COLUMNS.values()},
-                         art_low=float(r.salary_low_usd), art_high=float(top),
-                         art_text=f"${int(r.salary_low_usd):,}–${int(top):,}" + (" or more (open-ended)" if open_ else "")))
-    data = pd.DataFrame(rows)
-    for column in _BLS_COLUMNS.values():
-        data[column] = [None if pd.isna(v) else float(v) for v in data[column]]
-    data["median_text"] = data.bls_median_usd.map(lambda v: "not available" if pd.isna(v) else f"${v:,.0f}")
-    data["p10_p90_text"] = [("not available" if pd.isna(a) or pd.isna(b) else f"${a:,.0f}–${b:,.0f}")
-                            for a, b in zip(data.bls_p10_usd, data.bls_p90_usd)]
-    order = list(data.role)
-    tooltip = [alt.Tooltip("role:N", title="Article role"), alt.Tooltip("art_text:N", title="Article range (claim)"),
-               alt.Tooltip("soc:N", title="Matched BLS occupation"), alt.Tooltip("match:N", title="Match (editorial)"),
-               alt.Tooltip("median_text:N", title="BLS median, May 2021"),
-               alt.Tooltip("p10_p90_text:N", title="BLS 10th-90th percentile, May 2021")]
-    enc = alt.Chart(data).encode(y=alt.Y("role:N", sort=order, title=None), tooltip=tooltip)
-    money = alt.Axis(format="$,d")
-    outer = enc.mark_rule(color="#4c78a8", strokeWidth=2).encode(
-        x=alt.X("bls_p10_usd:Q", title="Annual wage (USD)", axis=money), x2="bls_p90_usd:Q")
-    inner = enc.mark_rule(color="#4c78a8", strokeWidth=7, opacity=0.6).encode(x="bls_p25_usd:Q", x2="bls_p75_usd:Q")
-    median = enc.mark_tick(color="#1b3a5c", thickness=3, size=18).encode(x="bls_median_usd:Q")
-    article = enc.transform_filter("isValid(datum.art_low)").mark_bar(color="#f58518", opacity=0.55, height=8, yOffset=-9).encode(
-        x="art_low:Q", x2="art_high:Q")
-    return (outer + inner + median + article).properties(
-        title=alt.Title("Article salary ranges for career moves beside BLS national wages of matching occupations",
-                        subtitle=["Orange: the article's range (claim, 2026, no source named). Blue: BLS OEWS May 2021 national "
-                                  "wages, 10th-90th percentile (thin), 25th-75th (thick), median (tick).",
-                                  f"Which occupation matches which role is an editorial choice: data/{CAREER_SOC_MAP_FILE}."]),
-        width=460,
-    )

@@ -14,12 +14,12 @@ Each loader reads one file under ``data/evidence/`` with a declared schema (see 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
 
 from analysis.core.errors import InputError, closest, lookup
+from analysis.data.cache import cached_by_files
 from analysis.data.tables import read_table, source_of
 
 class _StateWageFiles(Mapping):
@@ -88,7 +88,10 @@ def _state_schema(**money_columns) -> pa.DataFrameSchema:
     )
 
 
-@lru_cache(maxsize=None)
+STATES_FILE = "reference/us_states.csv"
+
+
+@cached_by_files((STATES_FILE,), copy=False)
 def _schemas():
     return {
         2024: _state_schema(employment=_money, annual_mean_usd=_money, annual_median_usd=_money),
@@ -97,6 +100,11 @@ def _schemas():
     }
 
 
+def _state_wage_files(year: int = 2024, *, include_territories: bool = False) -> tuple:
+    return (STATE_WAGE_FILES.get(year, ""), STATES_FILE, "sources.csv")
+
+
+@cached_by_files(_state_wage_files)
 def load_state_wages(year: int = 2024, *, include_territories: bool = False) -> pd.DataFrame:
     """BLS OEWS state wages for Medical Records Specialists (SOC 29-2072), May ``year``.
 
@@ -129,6 +137,7 @@ def employment_year(year: int | None = None) -> int:
     return max(y for y in STATE_WAGE_FILES if "employment" in load_state_wages(y))
 
 
+@cached_by_files((PERCENTILES_2023_FILE, STATES_FILE, "sources.csv"))
 def load_state_percentiles_2023() -> pd.DataFrame:
     """May 2023 annual 10th percentile, median and 90th percentile for the 35 areas a third-party page kept.
 
@@ -182,6 +191,13 @@ NATIONAL_SCHEMA = pa.DataFrameSchema(
 )
 
 
+def _national_facts_files() -> tuple:
+    from analysis.data.bls_years import ep_files, national_files
+
+    return (NATIONAL_FACTS_FILE, "sources.csv", *national_files().values(), *ep_files().values())
+
+
+@cached_by_files(_national_facts_files)
 def load_national_facts() -> pd.DataFrame:
     """National BLS wages (May 2011-2025) and Employment Projections rounds, one fact per row, each with its source.
 
@@ -236,6 +252,7 @@ SURVEYS_SCHEMA = pa.DataFrameSchema(
 )
 
 
+@cached_by_files((SURVEYS_FILE, "sources.csv"))
 def load_certification_surveys() -> pd.DataFrame:
     """AAPC and other salary surveys: certified vs non-certified pay and stated premiums.
 

@@ -53,12 +53,12 @@ What it returns (one row per area x industry x occupation x group, as in the fil
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
+from analysis.data.cache import cached_by_files
 from analysis.data.tables import data_dir, data_path, read_table, source_of, validate
 from analysis.core.errors import DataFileError, InputError, closest
 
@@ -157,16 +157,11 @@ def load_national_2021() -> pd.DataFrame:
     >>> t.set_index("occ_code").loc["29-2072", ["a_pct10", "a_median", "a_pct90"]].tolist()
     [29430, 46660, 74200]
     """
-    path = data_path(NATIONAL_2021_FILE)
-    stamp = path.stat().st_mtime if path.exists() else None
-    table = _national_2021(str(path), stamp)
-    copy = table.copy()
-    copy.attrs.update(table.attrs)
-    return copy
+    return _national_2021()
 
 
-@lru_cache(maxsize=2)
-def _national_2021(path: str, stamp) -> pd.DataFrame:
+@cached_by_files((NATIONAL_2021_FILE, "sources.csv"))
+def _national_2021() -> pd.DataFrame:
     return load_oews_file(NATIONAL_2021_FILE, required=NATIONAL_2021_REQUIRED, period="May 2021")
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandera.pandas as pa
 
+from analysis.data.cache import cached_by_files
 from analysis.data.tables import read_table
 from analysis.core.errors import InputError, closest
 
@@ -57,7 +57,7 @@ class State:
         return f"{self.name} ({self.abbr})"
 
 
-@lru_cache(maxsize=1)
+@cached_by_files((STATES_FILE, "sources.csv"))
 def states_table():
     """The reference table: 50 states, DC and 3 territories, with tile-grid positions.
 

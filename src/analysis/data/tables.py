@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import csv
 import fnmatch
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.core.errors import DataFileError
+from analysis.data.cache import cached_by_files
 
 from analysis.core.paths import data_dir, data_path  # noqa: F401  (part of this module's API)
 
@@ -247,8 +247,9 @@ def _shown_path(path: Path) -> str:
 SOURCES_COLUMNS = ("file", "title", "source", "quality")
 
 
-@lru_cache(maxsize=4)
-def _sources(manifest: Path, mtime: float) -> tuple[dict, ...]:
+@cached_by_files(("sources.csv",), copy=False)
+def _sources() -> tuple[dict, ...]:
+    manifest = data_dir() / "sources.csv"
     shown = _shown_path(manifest)
     with open(manifest, newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
@@ -275,7 +276,7 @@ def source_of(relative_path: str | Path) -> dict:
     if not manifest.exists():
         return {}
     wanted = Path(relative_path).as_posix()
-    for row in _sources(manifest, manifest.stat().st_mtime):
+    for row in _sources():
         if fnmatch.fnmatch(wanted, row["file"]):
             return dict(row)
     return {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import glob
 import html as html_lib
+import io
 import os
 import shutil
 import time
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.core.env import CHROMIUM_ENV
+from analysis.core.errors import lookup
 from analysis.export.errors import ChartsNotDrawn, ChromiumMissing, ReportError
 
 #: Flags for every headless Chromium the kit starts (with a fresh profile each time): nothing runs
@@ -36,6 +38,9 @@ BROWSER_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+
+#: Paper sizes a PDF can be printed on (``medcoding build --paper``), and their names in playwright.
+PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
 
 # Browser names looked up on PATH, in this order, after $MEDCODING_CHROMIUM.
 _BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -96,11 +101,11 @@ class ChromiumPrinter:
     :class:`ChartsNotDrawn` if one fails or they take longer than ``timeout`` seconds.
     """
 
-    def __init__(self, executable: str | os.PathLike | None = None, *, timeout: float = 30.0):
+    def __init__(self, executable: str | os.PathLike | None = None, *, timeout: float = 30.0, paper: str = "letter"):
         path = Path(executable) if executable else find_chromium()
         if path is None:
             raise ChromiumMissing()
-        self.executable, self.timeout = path, timeout
+        self.executable, self.timeout, self.paper = path, timeout, lookup("paper", paper, PAPER_SIZES)
         self._playwright = self._browser = self._page = None
         self._result: PrintResult | None = None
 
@@ -168,12 +173,16 @@ class ChromiumPrinter:
         if self._result is not None:
             self._result.console_errors.append(text)
 
-    def print_pdf(self, html_path: str | os.PathLike, pdf_path: str | os.PathLike) -> PrintResult:
+    def print_pdf(self, html_path: str | os.PathLike, pdf_path: str | os.PathLike, *, paper: str | None = None) -> PrintResult:
         """Open ``html_path``, wait until every chart is drawn, write the PDF to ``pdf_path``.
 
-        The page size (US Letter) and margins come from the report's print CSS; each page has a
-        footer with the report's title and its page number.
+        The PDF is tagged (a structure tree for screen readers), has bookmarks from the headings, and
+        carries the page's title, description (as subject), keywords and language in its metadata. The
+        paper is ``paper`` (one of :data:`PAPER_SIZES`; by default the printer's, Letter unless set);
+        margins come from the print CSS; each page has a header with the date of the data, and a footer
+        with the title and "page x of y".
         """
+        paper = self.paper if paper is None else lookup("paper", paper, PAPER_SIZES)
         if self._browser is None:
             raise ReportError("ChromiumPrinter.print_pdf needs the printer opened first: `with ChromiumPrinter(path) as printer:`.")
         started = time.perf_counter()
@@ -192,14 +201,19 @@ class ChromiumPrinter:
             if state["failed"]:
                 raise ChartsNotDrawn(f"{html_path}: {len(state['failed'])} chart(s) could not be drawn: {'; '.join(state['failed'])}")
             result.charts = state["drawn"]
+            about = page.evaluate(_ABOUT_PAGE)
             page.pdf(
                 path=str(pdf_path),
-                prefer_css_page_size=True,
+                format=PAPER_SIZES[paper],
                 print_background=True,
                 display_header_footer=True,
-                header_template="<span></span>",
-                footer_template=_footer(page.title()),
+                header_template=_header(about["date"]),
+                footer_template=_footer(about["title"]),
+                tagged=True,
+                outline=True,
             )
+            set_pdf_metadata(pdf_path, title=about["title"], subject=about["subject"], keywords=about["keywords"],
+                             language=about["lang"])
         except Exception:
             # A page in an unknown state is not reused for the next report.
             page.context.close()
@@ -211,9 +225,40 @@ class ChromiumPrinter:
         return result
 
 
+# What the PDF's header and metadata need from the page (its head's meta tags, written by export.html).
+_ABOUT_PAGE = """() => {
+  const meta = (name) => (document.querySelector(`meta[name="${name}"]`) || {}).content || "";
+  return {title: document.title, subject: meta("description"), keywords: meta("keywords"),
+          date: meta("medcoding-data-date"), lang: document.documentElement.lang || ""};
+}"""
+
+
+def _header(data_date: str) -> str:
+    """Page header: the date of the data (the footer has the title and the page number)."""
+    date = f"Data as of {html_lib.escape(data_date)}" if data_date else ""
+    return f'<div style="font-size:8px;color:#444;width:100%;margin:0 0.6in;text-align:right">{date}</div>'
+
+
 def _footer(title: str) -> str:
     """Page footer: the report's title and 'page N of M' (Chromium fills in the numbers)."""
     return (
-        '<div style="font-size:8px;color:#555;width:100%;margin:0 0.6in;display:flex;justify-content:space-between">'
+        '<div style="font-size:8px;color:#444;width:100%;margin:0 0.6in;display:flex;justify-content:space-between">'
         f'<span>{html_lib.escape(title)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
     )
+
+
+def set_pdf_metadata(pdf_path, *, title: str, subject: str, keywords: str, language: str) -> None:
+    """Write title, subject, keywords and language into a PDF (Chromium writes only the title).
+
+    An incremental update (pypdf): the bytes Chromium wrote, its tags and bookmarks, stay as they are.
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(str(pdf_path), incremental=True)
+    writer.add_metadata({"/Title": title, "/Subject": subject, "/Keywords": keywords})
+    if language:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(language)
+    updated = io.BytesIO()
+    writer.write(updated)
+    Path(pdf_path).write_bytes(updated.getvalue())

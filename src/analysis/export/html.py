@@ -27,12 +27,16 @@ from pathlib import Path
 import nbformat
 
 from analysis.export.errors import ReportError
-from analysis.export.preprocessors import DROPPED_TAGS, PARAMETER_TAGS, ChartEmbedPreprocessor, StableIdsPreprocessor
+from analysis.export.preprocessors import (ChartEmbedPreprocessor, MoveTaggedCellsFirst, StableIdsPreprocessor,
+                                          report_config)
 from analysis.core.params import parameters_cell_values
 from analysis.present import rendering
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "medcoding_report"
+#: The page's description (and the PDF's subject, after the title) and keywords.
+REPORT_SUBJECT = "public evidence (BLS and others) beside the claims of a 2026 medical-coding career article"
+REPORT_KEYWORDS = "medical coding, medical records specialists, SOC 29-2072, BLS OEWS, salary, job outlook, certification"
 
 
 
@@ -108,6 +112,8 @@ def html_report(
         "medcoding": {
             "title": title,
             "data_date": data_date,
+            "subject": f"{title}: {REPORT_SUBJECT}",
+            "keywords": REPORT_KEYWORDS,
             "sources": list(sources),
             "parameters": shown,
             "vega_bundle": vega_bundle(),
@@ -121,19 +127,12 @@ def html_report(
 @functools.lru_cache(maxsize=1)
 def _exporter():
     from nbconvert import HTMLExporter
-    from traitlets.config import Config
 
-    # Which cells a report leaves out is configuration of nbconvert's own TagRemovePreprocessor: no
-    # parameter cells, no exercises (for JupyterLab; an instructor's copy would show solutions), and the
-    # tags a notebook author uses (remove-cell, remove-output).
-    config = Config({"TagRemovePreprocessor": {
-        "enabled": True,
-        "remove_cell_tags": sorted(DROPPED_TAGS | PARAMETER_TAGS),
-        "remove_all_outputs_tags": ["remove-output"],
-    }})
+    # Which cells a report leaves out is configuration of nbconvert's own TagRemovePreprocessor
+    # (preprocessors.report_config): notebook-only teaching prose, parameter cells, exercises, remove-cell.
     return HTMLExporter(
-        config=config,
-        preprocessors=[ChartEmbedPreprocessor, StableIdsPreprocessor],
+        config=report_config(),
+        preprocessors=[MoveTaggedCellsFirst, ChartEmbedPreprocessor, StableIdsPreprocessor],
         extra_template_basedirs=[str(TEMPLATES)],
         template_name=TEMPLATE_NAME,
         exclude_input=True,

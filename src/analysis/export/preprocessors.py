@@ -1,8 +1,25 @@
-"""The report's own nbconvert preprocessors, run after nbconvert's ``TagRemovePreprocessor``.
+"""How a notebook becomes a report for readers: the exporter's tag configuration and its own nbconvert
+preprocessors, run after nbconvert's ``TagRemovePreprocessor``.
 
-* :class:`ChartEmbedPreprocessor`: every chart as small embed code, numbered in page order.
+One notebook serves two audiences. Cells that only a notebook user can act on (learning objectives,
+"Try changing ..." prompts, how to set the parameters, exercises) carry a cell tag, and nbconvert's
+``TagRemovePreprocessor`` leaves them out of the report: which tags do that is the configuration of
+:func:`report_config`, not a search of the cells' text.
+
+* :class:`MoveTaggedCellsFirst`: the cell tagged ``report-summary`` (a topic's ``report_summary(p)``)
+  opens the report, while the notebook keeps its narrative first.
+* :class:`ChartEmbedPreprocessor`: every chart as small embed code, numbered in page order, in a
+  ``<figure>`` with its text alternative (:mod:`analysis.present.chart_text`).
 * :class:`StableIdsPreprocessor`: cell ids and pandas table ids numbered in order instead of random
   ones, so the same notebook always gives the same bytes.
+
+>>> sorted(REMOVED_CELL_TAGS)
+['exercise', 'injected-parameters', 'notebook-only', 'parameters', 'remove-cell']
+>>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("intro"),
+...     nbformat.v4.new_markdown_cell("summary", metadata={"tags": ["report-summary"]})])
+>>> nb, _ = MoveTaggedCellsFirst().preprocess(nb, {})
+>>> [c.source for c in nb.cells]
+['summary', 'intro']
 """
 
 from __future__ import annotations
@@ -12,19 +29,51 @@ import re
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Unicode
+from traitlets.config import Config
 
 from analysis.export.errors import ReportError
-from analysis.present import rendering
+from analysis.present import chart_text, rendering
 
-#: Tags of the cells a report leaves out (configured on nbconvert's TagRemovePreprocessor).
-PARAMETER_TAGS = {"parameters", "injected-parameters"}
-DROPPED_TAGS = {"remove-cell", "exercise"}
+#: Cells with one of these tags stay out of reports (configured on nbconvert's TagRemovePreprocessor).
+REMOVED_CELL_TAGS = frozenset({
+    "notebook-only",  # teaching prose for someone working in the notebook
+    "exercise",  # exercises (for JupyterLab; an instructor's copy would show solutions)
+    "remove-cell",  # the Jupyter Book / nbconvert convention, honoured too
+    "parameters", "injected-parameters",  # the code that sets parameters (the header lists their values)
+})
+#: Cells with one of these tags lose their outputs in reports.
+REMOVED_OUTPUT_TAGS = frozenset({"remove-output"})
+#: The tag of the cell a report opens with.
+SUMMARY_TAG = "report-summary"
+
+
+def report_config() -> Config:
+    """The nbconvert configuration of the report exporter: which tags remove a cell or its outputs."""
+    return Config({"TagRemovePreprocessor": {
+        "enabled": True,
+        "remove_cell_tags": sorted(REMOVED_CELL_TAGS),
+        "remove_all_outputs_tags": sorted(REMOVED_OUTPUT_TAGS),
+    }})
+
+
+class MoveTaggedCellsFirst(Preprocessor):
+    """Move the cells tagged :attr:`tag` (in their order) to the top of the notebook."""
+
+    tag = Unicode(SUMMARY_TAG, help="cells with this tag open the report").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        first = [c for c in nb.cells if self.tag in c.get("metadata", {}).get("tags", [])]
+        if first:
+            nb.cells = first + [c for c in nb.cells if self.tag not in c.get("metadata", {}).get("tags", [])]
+        return nb, resources
 
 _VEGALITE_MIMETYPE = re.compile(r"application/vnd\.vegalite\.v\d+(\+json|\.json)")
 
 
 class ChartEmbedPreprocessor(Preprocessor):
-    """Charts (Vega-Lite mimetypes or the kit's embed code) as embed code numbered 1, 2... in page order."""
+    """Charts (Vega-Lite mimetypes or the kit's embed code) as embed code numbered 1, 2... in page order,
+    each in a ``<figure>`` captioned with its text alternative."""
 
     def preprocess(self, nb, resources):
         charts = 0
@@ -32,7 +81,7 @@ class ChartEmbedPreprocessor(Preprocessor):
             for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
                 specs = chart_specs(output)
                 if specs is not None:
-                    html = "\n".join(rendering.chart_html(spec, charts + i + 1) for i, spec in enumerate(specs))
+                    html = "\n".join(chart_text.figure_html(spec, charts + i + 1) for i, spec in enumerate(specs))
                     charts += len(specs)
                     output["data"] = nbformat.from_dict({"text/html": html})
         return nb, resources

@@ -5,6 +5,8 @@ The one place the kit formats values (data-8 ``formats`` style): a missing value
 
 >>> money(51020), signed_money(-3020), count(1234567), rank_text(3, 51), money(None)
 ('$51,020', '-$3,020', '1,234,567', '3 of 51', 'not available')
+>>> percent(7.0, sign=True), percent(23.25), chart_number(47230.4, money=True), chart_number(0.23529)
+('+7%', '23.2%', '$47,230', '0.235')
 """
 
 from __future__ import annotations
@@ -96,3 +98,27 @@ def count(value) -> str:
 def rank_text(rank, areas) -> str:
     """ "3 of 51"."""
     return NOT_AVAILABLE if missing(rank) else f"{int(rank)} of {int(areas)}"
+
+
+def percent(value, digits: int = 1, sign: bool = False) -> str:
+    """A percentage to at most ``digits`` decimals (no trailing zeros), with its sign if ``sign``.
+
+    >>> percent(-3.04), percent(12.0), percent(None)
+    ('-3%', '12%', 'not available')
+    """
+    if missing(value):
+        return NOT_AVAILABLE
+    text = f"{float(value):+,.{digits}f}" if sign else f"{float(value):,.{digits}f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
+
+
+def chart_number(value, money: bool = False) -> str:
+    """A number in a chart's text alternative: whole (with commas) from 1,000 up or when it is whole,
+    else three significant digits; with $ when ``money``.
+
+    >>> chart_number(-1500.5, money=True), chart_number(12.0), chart_number(1.23456)
+    ('-$1,500', '12', '1.23')
+    """
+    number = float(value)
+    text = f"{abs(number):,.0f}" if number.is_integer() or abs(number) >= 1000 else f"{abs(number):,.3g}"
+    return ("-" if number < 0 else "") + ("$" if money else "") + text

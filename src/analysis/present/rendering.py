@@ -41,6 +41,8 @@ import re
 
 from analysis.core.env import TARGET_ENV
 from analysis.core.errors import lookup
+from analysis.present import theme
+
 TARGETS = ("lab", "html", "pdf")
 
 #: The mimetype JupyterLab 4.6 draws offline (with its own Vega-Lite 5.6; specs from altair 6 draw, and
@@ -68,13 +70,16 @@ def target() -> str:
 
 
 def configure() -> str:
-    """Enable the altair renderer for the current target and return the target's name.
+    """Enable the altair renderer for the current target and the kit's colour theme; return the target's name.
+
+    The theme (:mod:`analysis.present.theme`) is enabled here so that notebooks, HTML and PDF reports
+    all draw with the same colour-blind-safe palette.
 
     >>> import altair as alt
     >>> configure()
     'lab'
-    >>> alt.renderers.active
-    'medcoding-lab'
+    >>> alt.renderers.active, alt.theme.active
+    ('medcoding-lab', 'medcoding')
     """
     import altair as alt
 
@@ -82,6 +87,7 @@ def configure() -> str:
     alt.renderers.register("medcoding-lab", lab_bundle)
     alt.renderers.register("medcoding-embed", embed_bundle)
     alt.renderers.enable(_RENDERER_FOR[current])
+    theme.enable()
     return current
 
 

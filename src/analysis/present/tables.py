@@ -1,10 +1,12 @@
-"""Tables as a reader sees them: a pandas Styler with every value written by :mod:`analysis.present.formats`."""
+"""Tables as a reader sees them: a pandas Styler with every value written by :mod:`analysis.present.formats`
+and, in HTML and PDF reports, every column header labelled for people (:mod:`analysis.present.labels`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from analysis.present.formats import NOT_AVAILABLE, missing, money, plain_value, signed_money, year_value
+from analysis.present.labels import for_readers
 
 
 def table_view(frame: pd.DataFrame):
@@ -33,7 +35,19 @@ def table_view(frame: pd.DataFrame):
     if {"value", "unit"} <= set(frame.columns):  # a long table: money rows are the ones whose unit is USD
         money_rows = frame.index[frame.unit.astype(str).str.startswith("USD")]
         styler = styler.format(money, subset=pd.IndexSlice[money_rows, ["value"]], escape="html")
-    return styler.hide(axis="index")
+    return for_readers(styler.hide(axis="index"))
+
+
+def rounded_view(frame: pd.DataFrame, digits: int = 3):
+    """A table for people from any frame: no index column, missing as "not available", numbers with
+    thousands separators and at most ``digits`` decimals, and (in reports) labelled columns.
+
+    >>> html = rounded_view(pd.DataFrame({"rating": [0.235294117, None], "n_occupations": [923, 1]})).to_html()
+    >>> "0.235" in html and "0.2352" not in html and "not available" in html and "923" in html
+    True
+    """
+    styler = frame.style.format(precision=digits, thousands=",", na_rep=NOT_AVAILABLE, escape="html")
+    return for_readers(styler.format_index(escape="html", axis=1).hide(axis="index"))
 
 
 def _money_or_signed(column: str):

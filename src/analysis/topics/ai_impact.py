@@ -47,7 +47,6 @@ from analysis.data.ai_exposure import (  # noqa: F401  (the notebook and the tes
     SCENARIO_BASE_YEAR,
     _RATING_COLUMNS,
     _career_links,
-    _file_key,
     _load_exposure,
     _occupation_index,
     _share,
@@ -59,9 +58,14 @@ from analysis.data.ai_exposure import (  # noqa: F401  (the notebook and the tes
     occupation_list,
     rating_column,
 )
+from analysis.calc.formula import Var
 from analysis.core.errors import InputError, closest
 from analysis.teaching.exercises import computed, hint
+from analysis.present import theme
+from analysis.present.controls import slider
 from analysis.present.markdown import Markdown
+from analysis.present.report_summary import Figure, Finding, Summary
+from analysis.present.tables import rounded_view  # noqa: F401  (the notebook shows tables with it)
 from analysis.core.params import Number, Param, ParameterSet, Text, read_json
 
 # --------------------------------------------------------------------------- standing
@@ -473,6 +477,10 @@ def phase_in(year: int, horizon_year: int, base_year: int = SCENARIO_BASE_YEAR) 
     return min(Decimal(1), max(Decimal(0), Decimal(year - base_year) / Decimal(horizon_year - base_year)))
 
 
+# Written once: human_work_index evaluates it (on Decimals); the scenario chart's control evaluates it in the page.
+HUMAN_WORK_INDEX_FORMULA = 100 * (1 - Var("share_automated") * Var("routine_share") * Var("phase"))
+
+
 def human_work_index(routine_share: float, share_automated: float, phase: Decimal = Decimal(1)) -> float:
     """The scenario's formula for one role: 100 x (1 - share_automated x routine_share x phase).
 
@@ -481,7 +489,8 @@ def human_work_index(routine_share: float, share_automated: float, phase: Decima
     >>> human_work_index(0.8, 0.5), human_work_index(0.8, 0.5, Decimal("0.5")), human_work_index(0.2, 0.5)
     (60.0, 80.0, 90.0)
     """
-    value = 100 * (1 - Decimal(str(share_automated)) * Decimal(str(routine_share)) * phase)
+    value = HUMAN_WORK_INDEX_FORMULA.evaluate(share_automated=Decimal(str(share_automated)),
+                                              routine_share=Decimal(str(routine_share)), phase=Decimal(phase))
     return float(value)
 
 
@@ -620,7 +629,7 @@ PARAMETERS = ParameterSet(
 
 # --------------------------------------------------------------------------- charts
 
-_HIGHLIGHT_COLORS = {"the article's occupation": "#d62728", "compared": "#1f77b4", "other": "#bbbbbb"}
+_HIGHLIGHT_COLORS = {"the article's occupation": theme.HIGHLIGHT, "compared": theme.COMPARED, "other": theme.MUTED}
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -646,7 +655,7 @@ def exposure_distribution_chart(rater: str, measure: str, compare_with: list[Occ
     marks = standing(rater, measure, compare_with)
     own = marks.iloc[0]
     base = alt.Chart(_plain(ranked[["rating"]]))  # the bars need the ratings only
-    bars = base.mark_bar(color="#c7c7c7").encode(
+    bars = base.mark_bar(color=theme.MUTED).encode(
         x=alt.X("rating:Q", bin=alt.Bin(step=0.05), title=f"Exposure rating, {measure} (share of tasks, 0 to 1)"),
         y=alt.Y("count():Q", title="Number of occupations"),
         tooltip=[alt.Tooltip("rating:Q", bin=alt.Bin(step=0.05), title="Rating bin"),
@@ -664,7 +673,7 @@ def exposure_distribution_chart(rater: str, measure: str, compare_with: list[Occ
                alt.Tooltip("how_it_relates:N", title="How it relates to the article (the kit's editorial map)")]
     rules = alt.Chart(data).mark_rule(strokeWidth=2).encode(x="rating:Q", color=color, tooltip=tooltip)
     label = alt.Chart(data[data.role == "the article's occupation"]).mark_text(
-        align="left", dx=4, dy=-4, baseline="bottom", color=_HIGHLIGHT_COLORS["the article's occupation"], fontWeight="bold",
+        align="left", dx=4, dy=-4, baseline="bottom", color=theme.INK, fontWeight="bold",
     ).encode(x="rating:Q", y=alt.value(0), text="title:N", tooltip=tooltip)
     title = (f"Ratings by {RATER_NAMES[rater]} on {measure}, {int(own.n_occupations)} occupations: "
              f"Medical Records Specialists rank {int(own.rank_derived)} (derived)")
@@ -698,12 +707,13 @@ def rater_scatter(measure: str, compare_with: list[Occupation]) -> alt.LayerChar
     color = alt.Color("role:N", title=None, scale=alt.Scale(domain=list(_HIGHLIGHT_COLORS), range=list(_HIGHLIGHT_COLORS.values())),
                       legend=alt.Legend(orient="bottom", symbolOpacity=1))
     diagonal = alt.Chart(pd.DataFrame({"human_rating": [0.0, 1.0], "gpt4_rating": [0.0, 1.0]})).mark_line(
-        color="#888888", strokeDash=[4, 4]).encode(x=x, y=y)
+        color=theme.INK, opacity=0.5, strokeDash=[4, 4]).encode(x=x, y=y)
     others = alt.Chart(data[data.role == "other"]).mark_circle(size=18, opacity=0.45).encode(x=x, y=y, color=color, tooltip=tooltip)
     marked = data[data.role != "other"]
     points = alt.Chart(marked).mark_circle(size=90, opacity=1).encode(x=x, y=y, color=color, tooltip=tooltip)
-    labels = alt.Chart(marked).mark_text(align="left", dx=6, dy=-6, fontSize=10).encode(
-        x=x, y=y, text="title:N", color=color, tooltip=tooltip)
+    # The marked points are named beside them (a cue besides colour), in black for full contrast.
+    labels = alt.Chart(marked).mark_text(align="left", dx=6, dy=-6, fontSize=10, color=theme.INK).encode(
+        x=x, y=y, text="title:N", tooltip=tooltip)
     title = (f"Human vs GPT-4 ratings on {measure}, {int(agreement.n_occupations)} occupations: "
              f"Pearson r = {agreement.pearson_r_derived!r} (derived)")
     return alt.layer(diagonal, others, points, labels).properties(
@@ -730,12 +740,14 @@ def raters_side_by_side_chart(measure: str, compare_with: list[Occupation]) -> a
     tooltip = [alt.Tooltip("title:N", title="Occupation"), alt.Tooltip("rater:N", title="Rater"),
                alt.Tooltip("rater_rating:Q", title=f"Rating, {measure}"),
                alt.Tooltip("gpt4_minus_human_derived:Q", title="GPT-4 minus human (derived)")]
-    line = alt.Chart(data).mark_line(color="#999999").encode(x="rater_rating:Q", y=y, detail="title:N")
-    dots = alt.Chart(data).mark_circle(size=120, opacity=1).encode(
+    line = alt.Chart(data).mark_line(color=theme.MUTED).encode(x="rater_rating:Q", y=y, detail="title:N")
+    # The two raters differ in shape as well as colour (one legend shows both).
+    raters = ["GPT-4", "human annotators"]
+    dots = alt.Chart(data).mark_point(size=120, opacity=1, filled=True).encode(
         x=alt.X("rater_rating:Q", title=f"Exposure rating, {measure} (0 to 1)", scale=alt.Scale(domain=[0, 1])),
-        y=y, color=alt.Color("rater:N", title="Rater", scale=alt.Scale(domain=["GPT-4", "human annotators"],
-                                                                        range=["#ff7f0e", "#2ca02c"]),
+        y=y, color=alt.Color("rater:N", title="Rater", scale=alt.Scale(domain=raters, range=[theme.ORANGE, theme.BLUE]),
                              legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("rater:N", title="Rater", scale=alt.Scale(domain=raters, range=["circle", "square"])),
         tooltip=tooltip,
     )
     return alt.layer(line, dots).properties(
@@ -747,19 +759,31 @@ def raters_side_by_side_chart(measure: str, compare_with: list[Occupation]) -> a
 def scenario_chart(frame: pd.DataFrame) -> alt.Chart:
     """Each role's human-work index from the base year to the horizon year; titled as a scenario, not a forecast.
 
+    A control sets the share of routine work automated (starting at the report's assumption); the page
+    recomputes every line with :data:`HUMAN_WORK_INDEX_FORMULA`, the formula of :func:`human_work_index`.
+
     >>> spec = scenario_chart(scenario(DEFAULT_ROUTINE_SHARES, 0.5, 2030)).to_dict()
     >>> spec["title"]["text"]
-    'SCENARIO (not a forecast): human work by role if 0.5 of routine work were automated by 2030'
+    'SCENARIO (not a forecast): human work by role if a share of routine work (set below) were automated by 2030'
+    >>> [p["value"] for p in spec["params"] if isinstance(p.get("bind"), dict)]
+    [0.5]
     """
-    data = _plain(frame[["role", "group", "year", "routine_share_assumed", "share_automated_assumed",
+    data = _plain(frame[["role", "group", "year", "routine_share_assumed", "share_automated_assumed", "phase_derived",
                          "human_work_index_derived"]])
     selection = alt.selection_point(fields=["group"], bind="legend")
+    share = slider("share_automated", float(frame.attrs["share_automated"]),
+                   f"Share of routine work automated by {frame.attrs['horizon_year']} (assumption, 0 to 1)", 0, 1, 0.05)
     tooltip = [alt.Tooltip("role:N", title="Role (from the article)"), alt.Tooltip("group:N", title="Group (the kit's)"),
                alt.Tooltip("year:O", title="Year"),
                alt.Tooltip("human_work_index_derived:Q", title=f"Human work, {frame.attrs['base_year']} = 100 (derived)"),
                alt.Tooltip("routine_share_assumed:Q", title="Routine share (assumption)"),
                alt.Tooltip("share_automated_assumed:Q", title="Share of routine work automated by the horizon (assumption)")]
-    return alt.Chart(data).mark_line(point=True).encode(
+    names = {"share_automated": "share_automated", "routine_share": "datum.routine_share_assumed",
+             "phase": "datum.phase_derived"}
+    return alt.Chart(data).mark_line(point=True).transform_calculate(
+        share_automated_assumed="share_automated",
+        human_work_index_derived=HUMAN_WORK_INDEX_FORMULA.vega(names),
+    ).encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("human_work_index_derived:Q", title=f"Human work-hours, {frame.attrs['base_year']} = 100 (scenario, derived)",
                 scale=alt.Scale(domain=[0, 100])),
@@ -767,9 +791,9 @@ def scenario_chart(frame: pd.DataFrame) -> alt.Chart:
         detail="role:N",
         opacity=alt.condition(selection, alt.value(1), alt.value(0.15)),
         tooltip=tooltip,
-    ).add_params(selection).properties(
-        title=alt.Title(f"SCENARIO (not a forecast): human work by role if {frame.attrs['share_automated']!r} of routine "
-                        f"work were automated by {frame.attrs['horizon_year']}",
+    ).add_params(selection, share).properties(
+        title=alt.Title(f"SCENARIO (not a forecast): human work by role if a share of routine work (set below) were "
+                        f"automated by {frame.attrs['horizon_year']}",
                         subtitle=["Built on the assumptions in the table above (notebook parameters), not on data.",
                                   "Roles: the article's career path and alternative careers (claims)."]),
         width=480, height=300,
@@ -858,3 +882,38 @@ def _count_higher_by(p, rater: str) -> int:
     column = rating_column(rater, p.exposure_measure)
     own = exposure.set_index("onet_soc_code").loc[MEDICAL_RECORDS_CODE, column]
     return int((exposure[column] > own).sum())
+
+
+# --------------------------------------------------------------------------- the report's summary
+
+
+def report_summary(p) -> Summary:
+    """The report's opening summary: where the occupation stands, rater agreement, the scenario's nature.
+
+    >>> s = report_summary(PARAMETERS.check({}))
+    >>> s.figures[0].kind, s.verdict.kind
+    ('evidence', 'claim')
+    """
+    own = standing(p.rater, p.exposure_measure, p.compare_with).iloc[0]
+    agreement = agreement_summary(p.exposure_measure).set_index("statistic").value
+    pearson = next(v for k, v in agreement.items() if k.startswith("Pearson"))
+    source = load_exposure().attrs.get("source", {}).get("title", "GPTs are GPTs")
+    figures = [
+        Figure(f"Exposure rating ({RATER_NAMES[p.rater]}, {p.exposure_measure})", f"{own.rating:.3f}", "evidence", source),
+        Figure("Percentile rank among the rated occupations",
+               f"{own.percentile_rank_derived:.1f} of 100 ({int(own.n_occupations)} occupations)", "derived",
+               "100 x (lower + half the ties) / all"),
+        Figure("Agreement of GPT-4 and human raters", f"r = {pearson:.2f}", "derived", "Pearson correlation"),
+    ]
+    findings = [
+        Finding(f"Medical Records Specialists are rated more exposed than {int(own.n_lower)} of "
+                f"{int(own.n_occupations)} occupations: an LLM could speed up some of their tasks, which is not "
+                "the same as replacing the job.", "derived"),
+        Finding(f"GPT-4 and the human raters agree only loosely across occupations (r = {pearson:.2f}).", "derived"),
+        Finding("How many coding jobs AI removes is not in any data here; the report's scenario is arithmetic on "
+                "assumptions you set, not a forecast.", "assumption"),
+    ]
+    verdict = Finding(f"The article's {len(article_claims())} statements on AI are qualitative, with no figure or "
+                      "source, so none can be marked as matching or differing; the ratings can only give them "
+                      "context.", "claim")
+    return Summary(figures, verdict, findings)

@@ -20,6 +20,7 @@ The article's own arithmetic, reproduced:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -33,11 +34,15 @@ from analysis.calc.claims import survey_source
 from analysis.core.errors import InputError, lookup
 from analysis.data.evidence import load_certification_surveys, national_fact
 from analysis.teaching.exercises import computed, hint
+from analysis.present import theme
 from analysis.present.markdown import Markdown
+from analysis.present.report_summary import Figure, Finding, Summary, verdict_text
 from analysis.core.params import Number, ParameterSet, Text
-from analysis.present.formats import money, signed_money
+from analysis.present.controls import derived_param, money_expr, signed_money_expr, slider
+from analysis.present.formats import money, percent, signed_money
 from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
 from analysis.calc.units import premium
+from analysis.calc.formula import Var, where
 
 # --------------------------------------------------------------------------- credentials
 
@@ -327,7 +332,7 @@ def sources_view(table: pd.DataFrame) -> pd.DataFrame:
 def sources_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
     """Stated premiums (hollow; a line for a range) and derived ones (filled), one row per statement.
 
-    Rows of the chosen ``premium_source`` are drawn in colour, the others in grey.
+    Rows of the chosen ``premium_source`` are drawn in colour with bold labels, the others in grey.
 
     >>> sources_chart(premium_sources(), "article").to_dict()["title"]["text"]
     'Certification premium, percent: what each source states and what its own averages give'
@@ -343,8 +348,12 @@ def sources_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
     tooltip = [alt.Tooltip("label:N", title="Source"), alt.Tooltip("stated_label:N", title="Stated premium"),
                alt.Tooltip("derived_label:N", title="Premium from its averages (derived)"),
                alt.Tooltip("pair_label:N", title="Certified vs non-certified"), alt.Tooltip("source_detail:N", title="Where")]
-    colour = alt.condition("datum.chosen", alt.value("#d95f02"), alt.value("#8c8c8c"))
-    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=list(data.label), title=None, axis=alt.Axis(labelLimit=330)), tooltip=tooltip)
+    colour = alt.condition("datum.chosen", alt.value(theme.HIGHLIGHT), alt.value(theme.MUTED))
+    # Colour is not the only cue: the chosen rows' labels are bold.
+    bold = {"condition": {"test": f"indexof({json.dumps(list(data.label[data.chosen]))}, datum.value) >= 0", "value": "bold"},
+            "value": "normal"}
+    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=list(data.label), title=None,
+                                          axis=alt.Axis(labelLimit=330, labelFontWeight=bold)), tooltip=tooltip)
     x = alt.X("stated_low:Q", title="Premium over non-certified pay (%)", scale=alt.Scale(domain=[0, 45]))
     ranges = base.transform_filter("isValid(datum.stated_low) && datum.stated_low != datum.stated_high").mark_rule(
         strokeWidth=3).encode(x=x, x2="stated_high:Q", color=colour)
@@ -478,6 +487,13 @@ def credentials_note(credentials) -> Markdown:
 
 # --------------------------------------------------------------------------- payback and present value
 
+# The formulas, written once: the helpers below evaluate them in Python and the present-value chart's
+# controls evaluate the same trees as Vega expressions in the report page (analysis.calc.formula).
+UPFRONT_FORMULA = Var("n_credentials") * Var("exam_cost_usd") + Var("n_credentials") * Var("study_hours") * Var("study_hour_value_usd")
+PAYBACK_FORMULA = where(Var("annual_net_usd") <= 0, None, Var("upfront_usd") / Var("annual_net_usd"))
+PRESENT_VALUE_FORMULA = -Var("upfront_usd") + Var("annual_net_usd") * where(
+    Var("rate") == 0, Var("years"), (1 - (1 + Var("rate")) ** -Var("years")) / Var("rate"))
+
 
 @dataclass(frozen=True)
 class Costs:
@@ -505,7 +521,8 @@ class Costs:
 
     @property
     def upfront_usd(self) -> float:
-        return self.exams_usd + self.study_time_usd
+        return float(UPFRONT_FORMULA.evaluate(n_credentials=self.n_credentials, exam_cost_usd=self.exam_cost_usd,
+                                              study_hours=self.study_hours, study_hour_value_usd=self.study_hour_value_usd))
 
     def to_frame(self) -> pd.DataFrame:
         rows = [
@@ -556,9 +573,7 @@ def payback_years(upfront_usd: float, annual_net_usd: float) -> float | None:
     >>> payback_years(1000, 0) is None, payback_years(0, 500)
     (True, 0.0)
     """
-    if annual_net_usd <= 0:
-        return None
-    return upfront_usd / annual_net_usd
+    return PAYBACK_FORMULA.evaluate(upfront_usd=upfront_usd, annual_net_usd=annual_net_usd)
 
 
 def present_value(annual_net_usd: float, rate: float, years: int, upfront_usd: float = 0.0) -> float:
@@ -579,8 +594,7 @@ def present_value(annual_net_usd: float, rate: float, years: int, upfront_usd: f
         raise InputError("discount_rate", rate, reason="must be at least 0", allowed="a number from 0 to 0.5")
     if years < 0:
         raise InputError("horizon_years", years, reason="must be at least 0", allowed="a whole number of years")
-    factor = years if rate == 0 else (1 - (1 + rate) ** -years) / rate
-    return float(-upfront_usd + annual_net_usd * factor)
+    return float(PRESENT_VALUE_FORMULA.evaluate(upfront_usd=upfront_usd, annual_net_usd=annual_net_usd, rate=rate, years=years))
 
 
 def value_over_horizon(basis: PremiumBasis, costs: Costs, rate: float, years: int) -> pd.DataFrame:
@@ -647,12 +661,21 @@ def pv_by_source(costs: Costs, rate: float, years: int, n_credentials: int) -> p
     return frame
 
 
-def pv_chart(table: pd.DataFrame, chosen: str, years: int, rate: float) -> alt.Chart:
+def pv_chart(table: pd.DataFrame, chosen: str, years: int, rate: float, costs: Costs | None = None) -> alt.Chart:
     """Present value of the premium under each source (derived), chosen source highlighted.
+
+    With ``costs``, the chart has controls for the costs, the discount rate and the horizon (starting at the
+    report's values); the page recomputes every bar and the chosen source's payback and present value with
+    the formulas of :func:`present_value`, :func:`payback_years` and :class:`Costs` (one definition each).
 
     >>> t = pv_by_source(Costs(1, 425, 190, 80, 23.45), 0.03, 10, 1)
     >>> pv_chart(t, "article", 10, 0.03).to_dict()["title"]["text"]
     'Present value of certifying over 10 years at 3.0%, by premium source (derived)'
+    >>> spec = pv_chart(t, "article", 10, 0.03, Costs(1, 425, 190, 80, 23.45)).to_dict()
+    >>> spec["vconcat"][1]["title"]["text"]
+    'Present value of certifying, by premium source (derived), at the rate and horizon set below'
+    >>> [p["name"] for p in spec["params"]][:3]
+    ['exam_cost_usd', 'membership_cost_usd', 'study_hours']
     """
     data = table.assign(
         chosen=table.source_key == chosen, pv=table.present_value_usd_derived.astype(float),
@@ -660,19 +683,84 @@ def pv_chart(table: pd.DataFrame, chosen: str, years: int, rate: float) -> alt.C
         premium_text=[f"{money(p)} a year ({q:.1f}%)" for p, q in zip(table.premium_usd_derived, table.premium_pct_derived)],
         payback_text=table.payback_years_derived.map(lambda v: "never" if pd.isna(v) else f"{v:.2f} years"),
     )[["source", "chosen", "pv", "pv_text", "premium_text", "payback_text"]]
+    if costs is not None:
+        data["premium_usd"] = table.premium_usd_derived.astype(float)
     base = alt.Chart(data).encode(
         y=alt.Y("source:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
         tooltip=[alt.Tooltip("source:N", title="Premium source"), alt.Tooltip("premium_text:N", title="Premium (derived)"),
                  alt.Tooltip("payback_text:N", title="Payback (derived)"), alt.Tooltip("pv_text:N", title="Present value (derived)")])
-    bars = base.mark_bar().encode(x=alt.X("pv:Q", title="Present value (USD)", axis=alt.Axis(format="$,d")),
-                                  color=alt.condition("datum.chosen", alt.value("#d95f02"), alt.value("#bdbdbd")))
+    if costs is not None:
+        base = base.transform_calculate(**_live_value_fields(costs))
+    # Colour is not the only cue: the chosen source's bar is also outlined.
+    bars = base.mark_bar(strokeWidth=2).encode(
+        x=alt.X("pv:Q", title="Present value (USD)", axis=alt.Axis(format="$,d")),
+        color=alt.condition("datum.chosen", alt.value(theme.HIGHLIGHT), alt.value(theme.MUTED)),
+        stroke=alt.condition("datum.chosen", alt.value(theme.INK), alt.value(None)))
     labels = base.mark_text(align="left", dx=3).encode(x="pv:Q", text="pv_text:N")
-    return (bars + labels).properties(
-        title=alt.Title(f"Present value of certifying over {years} years at {rate:.1%}, by premium source (derived)",
-                        subtitle=["Premium = the source's certified minus non-certified average; costs are the notebook's "
-                                  "assumptions (parameters), the same for every bar."]),
+    subtitle = ["Premium = the source's certified minus non-certified average; costs are the notebook's "
+                "assumptions (parameters), the same for every bar."]
+    if costs is None:
+        return (bars + labels).properties(
+            title=alt.Title(f"Present value of certifying over {years} years at {rate:.1%}, by premium source (derived)",
+                            subtitle=subtitle),
+            width=380,
+        )
+    chosen_row = table.set_index("source_key").loc[chosen]
+    params = _cost_controls(costs, rate, years) + _chosen_value_signals(costs, float(chosen_row.premium_usd_derived))
+    headline = alt.Chart(alt.Data(values=[{}])).mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold").encode(
+        x=alt.value(0), y=alt.value(0), text="headline:N").transform_calculate(
+        headline=f"'{chosen_row.source}: upfront cost ' + {money_expr('round(chosen_upfront_usd * 100) / 100')} + "
+                 "', payback ' + (chosen_payback_years === null ? 'never' : format(chosen_payback_years, '.2f') + ' years')"
+                 f" + ', present value ' + {signed_money_expr('chosen_present_value_usd')} + ' (derived)'"
+    ).properties(width=380, height=18)
+    chart = (bars + labels).properties(
+        title=alt.Title("Present value of certifying, by premium source (derived), at the rate and horizon set below",
+                        subtitle=subtitle),
         width=380,
     )
+    return alt.vconcat(headline, chart).add_params(*params)
+
+
+def _cost_controls(costs: Costs, rate: float, years: int) -> list:
+    """The controls of :func:`pv_chart`, starting at the notebook's parameters."""
+    return [
+        slider("exam_cost_usd", costs.exam_cost_usd, "Exam fee per credential (USD, assumption)", 0, 1000, 1),
+        slider("membership_cost_usd", costs.membership_cost_usd, "Membership a year (USD, assumption)", 0, 500, 1),
+        slider("study_hours", costs.study_hours, "Study hours per credential (assumption)", 0, 400, 1),
+        slider("study_hour_value_usd", costs.study_hour_value_usd, "Value of a study hour (USD, assumption)", 0, 100, 0.01),
+        slider("discount_rate", rate, "Discount rate a year (assumption)", 0, 0.5, 0.005),
+        slider("horizon_years", years, "Horizon (years)", 1, 40, 1),
+    ]
+
+
+def _formula_names(costs: Costs, net: str, upfront: str) -> dict[str, str]:
+    """How the formulas' names read in the page: controls by their names, the credential count fixed."""
+    return {"n_credentials": str(costs.n_credentials), "rate": "discount_rate", "years": "horizon_years",
+            "annual_net_usd": net, "upfront_usd": upfront}
+
+
+def _live_value_fields(costs: Costs) -> dict[str, str]:
+    """Each bar's upfront cost, net gain, present value and texts, recomputed from the controls."""
+    names = _formula_names(costs, "datum.net_usd", "datum.upfront_usd")
+    return {
+        "upfront_usd": UPFRONT_FORMULA.vega(names),
+        "net_usd": "datum.premium_usd - membership_cost_usd",
+        "pv": PRESENT_VALUE_FORMULA.vega(names),
+        "payback_years": PAYBACK_FORMULA.vega(names),
+        "pv_text": signed_money_expr("datum.pv"),
+        "payback_text": "datum.payback_years === null ? 'never' : format(datum.payback_years, '.2f') + ' years'",
+    }
+
+
+def _chosen_value_signals(costs: Costs, premium_usd: float) -> list:
+    """The chosen source's upfront cost, payback and present value as signals (the headline reads them)."""
+    names = _formula_names(costs, "chosen_net_usd", "chosen_upfront_usd")
+    return [
+        derived_param("chosen_upfront_usd", UPFRONT_FORMULA.vega(names)),
+        derived_param("chosen_net_usd", f"{premium_usd!r} - membership_cost_usd"),
+        derived_param("chosen_payback_years", PAYBACK_FORMULA.vega(names)),
+        derived_param("chosen_present_value_usd", PRESENT_VALUE_FORMULA.vega(names)),
+    ]
 
 
 # --------------------------------------------------------------------------- earnings path (scenario)
@@ -847,3 +935,40 @@ def exercise_present_value_spread(p) -> float:
     """
     pv = _by_source(p).present_value_usd_derived
     return float(pv.max() - pv.min())
+
+
+# --------------------------------------------------------------------------- the report's summary
+
+
+def report_summary(p) -> Summary:
+    """The report's opening summary: the premium by source, and what it is worth under the assumptions.
+
+    >>> s = report_summary(PARAMETERS.check({}))
+    >>> [f.kind for f in s.figures]
+    ['claim', 'claim', 'derived', 'assumption', 'derived']
+    """
+    basis = premium_basis(p.premium_source, len(p.credentials))
+    costs = costs_from(p)
+    pv = value_over_horizon(basis, costs, p.discount_rate, p.horizon_years).cumulative_pv_usd_derived.iloc[-1]
+    kind = "claim" if p.premium_source == "article" else "evidence"
+    rate = percent(100 * p.discount_rate)
+    figures = [
+        Figure(f"Average with the credential ({basis.source_label})", money(basis.with_usd), kind, basis.with_what),
+        Figure(f"Average without ({basis.source_label})", money(basis.without_usd), kind, "non-certified"),
+        Figure("Premium", f"{money(basis.premium_usd_derived)} a year", "derived", "with minus without"),
+        Figure("Discount rate", rate, "assumption", "parameter discount_rate"),
+        Figure(f"Present value over {p.horizon_years} years", signed_money(pv), "derived",
+               "certification_premium.present_value, net of the assumed costs"),
+    ]
+    sources = premium_sources()
+    derived = sources.premium_pct_derived.dropna()
+    stated = pd.concat([sources.stated_pct_low, sources.stated_pct_high]).dropna()
+    findings = [
+        Finding(f"The sources state premiums from {percent(stated.min())} to {percent(stated.max())}; their own averages "
+                f"give {percent(derived.min())} to {percent(derived.max())}.", "derived"),
+        Finding("None of these figures is BLS data: BLS publishes no split by certification, and the surveys are "
+                "self-reported.", "evidence"),
+        Finding(f"Under the assumed costs and a {rate} discount rate, the premium from {basis.source_label} is worth "
+                f"{signed_money(pv)} over {p.horizon_years} years.", "assumption"),
+    ]
+    return Summary(figures, Finding(verdict_text("certification", "certification figures"), "derived"), findings)

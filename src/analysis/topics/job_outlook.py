@@ -23,10 +23,15 @@ import pandera.pandas as pa
 
 from analysis.data.article import load_job_outlook
 from analysis.data.tables import read_table
+from analysis.calc.formula import Var
 from analysis.core.errors import DataFileError, InputError
 from analysis.data.evidence import NATIONAL_FACTS_FILE, employment_year, load_state_wages, national_fact
 from analysis.teaching.exercises import computed, hint
+from analysis.present import theme
 from analysis.present.markdown import Markdown
+from analysis.present.controls import derived_param, slider
+from analysis.present.formats import count, percent
+from analysis.present.report_summary import Figure, Finding, Summary, first_sentence, plain, verdict_text
 from analysis.core.params import Number, ParameterSet
 from analysis.data.bls_years import RoundChoice, ep_rounds
 from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
@@ -146,6 +151,13 @@ def projection_round(key: str) -> ProjectionRound:
          for name, row in [("base_employment", base), ("pct_change", change), ("annual_openings", openings)]})
 
 
+# Written once: project_employment evaluates it; the projection chart's growth control evaluates it in the page.
+# One division at the end keeps whole-number results exact (194800 x 1.07 would give 208436.00000000003).
+PROJECTED_EMPLOYMENT_FORMULA = Var("base") * (100 * (Var("end_year") - Var("start_year"))
+                                              + Var("pct_change") * (Var("year") - Var("start_year"))) / (
+    100 * (Var("end_year") - Var("start_year")))
+
+
 def project_employment(base: float, pct_change: float, start_year: int, end_year: int, year: int) -> float:
     """Employment in ``year`` (derived): ``base`` grown by the share of ``pct_change`` for the years elapsed.
 
@@ -166,9 +178,8 @@ def project_employment(base: float, pct_change: float, start_year: int, end_year
     if not start_year <= year <= end_year:
         raise InputError("year", year, allowed=f"a year from {start_year} to {end_year}",
                          reason="must lie within the projection period")
-    span, elapsed = end_year - start_year, year - start_year
-    # One division at the end keeps whole-number results exact (194800 x 1.07 would give 208436.00000000003).
-    return base * (100 * span + pct_change * elapsed) / (100 * span)
+    return PROJECTED_EMPLOYMENT_FORMULA.evaluate(base=base, pct_change=pct_change, start_year=start_year,
+                                                 end_year=end_year, year=year)
 
 
 @dataclass(frozen=True)
@@ -274,8 +285,15 @@ def projection_paths(chosen: Projection) -> pd.DataFrame:
 def projection_chart(chosen: Projection) -> alt.Chart:
     """Lines of derived employment for every round, the chosen one thick, with a mark at the horizon year.
 
-    >>> projection_chart(projection("2024-34")).to_dict()["title"]["text"]
+    A growth-rate control (starting at the rate the report uses; its label gives the published rate) redraws
+    a what-if line for the chosen round with :data:`PROJECTED_EMPLOYMENT_FORMULA`, the formula of
+    :func:`project_employment`; the signal ``projected_employment_at_horizon`` holds its value at the horizon.
+
+    >>> spec = projection_chart(projection("2024-34")).to_dict()
+    >>> spec["title"]["text"]
     'Projected employment of medical records specialists (derived), to 2034'
+    >>> [p["bind"]["name"] for p in spec["params"] if "bind" in p]
+    ['Percent change 2024-2034 for the what-if line (published: 7%)']
     """
     paths = projection_paths(chosen)
     paths["employment_text"] = paths.employment_derived.map(lambda v: f"{v:,.1f}".removesuffix(".0"))
@@ -297,14 +315,33 @@ def projection_chart(chosen: Projection) -> alt.Chart:
     points = base.mark_point(filled=True, size=30)
     horizon = base.transform_filter(alt.datum.chosen & (alt.datum.year == chosen.horizon_year)).mark_point(
         shape="diamond", size=220, filled=True).encode(color=alt.value("black"))
-    return (lines + points + horizon).properties(
+    what_if, growth = _growth_control_layer(chosen)
+    return (lines + points + horizon + what_if).add_params(*growth).properties(
         title=alt.Title(f"Projected employment of medical records specialists (derived), to {chosen.horizon_year}",
                         subtitle=["Derived: each round's percent change spread evenly over its ten years (BLS projects "
                                   "only the end year). Black diamond: the chosen projection at horizon_year.",
+                                  "Black dotted line: the chosen round at the percent change set below (what-if).",
                                   f"Sources: BLS EP rounds in data/{NATIONAL_FACTS_FILE}; the article's figures in "
                                   "data/article/job_outlook.csv (claims)."]),
         width=520, height=300,
     )
+
+
+def _growth_control_layer(chosen: Projection):
+    """The what-if line of :func:`projection_chart` and its parameters: the control and the horizon value."""
+    r = chosen.round
+    names = {"base": repr(r.base_employment), "start_year": repr(r.start_year), "end_year": repr(r.end_year),
+             "pct_change": "growth_pct"}
+    label = (f"Percent change {r.start_year}-{r.end_year} for the what-if line "
+             f"(published: {percent(r.pct_change)}{'' if r.kind == 'BLS evidence' else ', a claim'})")
+    params = [slider("growth_pct", chosen.pct_change_used, label, -30, 30, 0.1),
+              derived_param("projected_employment_at_horizon",
+                            PROJECTED_EMPLOYMENT_FORMULA.vega({**names, "year": repr(chosen.horizon_year)}))]
+    years = pd.DataFrame({"year": range(r.start_year, r.end_year + 1)})
+    line = alt.Chart(years).mark_line(color="black", strokeDash=[2, 2], strokeWidth=2).transform_calculate(
+        employment_derived=PROJECTED_EMPLOYMENT_FORMULA.vega({**names, "year": "datum.year"}),
+    ).encode(x="year:O", y="employment_derived:Q")
+    return line, params
 
 
 # --------------------------------------------------------------------------- growth vs the average
@@ -582,18 +619,20 @@ def related_occupations_chart(frame: pd.DataFrame | None = None) -> alt.Chart:
                if t == MEDICAL_RECORDS_2020_30 else "related occupation" for t in frame.occupation],
     )
     everyone = float(data.loc[data.occupation == ALL_OCCUPATIONS_2020_30, "pct_emp_change_2020_2030"].iloc[0])
-    bars = alt.Chart(data).mark_bar().encode(
+    # Colour is not the only cue: the occupation that contains medical records specialists is also outlined.
+    bars = alt.Chart(data).mark_bar(strokeWidth=2).encode(
         x=alt.X("pct_emp_change_2020_2030:Q", title="Projected employment change 2020-30 (%)"),
         y=alt.Y("short:N", sort="-x", title=None),
         color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=["contains medical records specialists", "related occupation", "all occupations"],
-                                        range=["#e45756", "#4c78a8", "#9d9d9d"])),
+                                        range=[theme.HIGHLIGHT, theme.COMPARED, theme.MUTED])),
+        stroke=alt.condition("datum.group == 'contains medical records specialists'", alt.value(theme.INK), alt.value(None)),
         tooltip=[alt.Tooltip("occupation:N", title="Occupation (BLS title)"),
                  alt.Tooltip("pct_emp_change_2020_2030:Q", title="Change 2020-30 (%)"),
                  alt.Tooltip("why_related:N", title="Why it is here")],
     )
     rule = alt.Chart(pd.DataFrame({"pct": [everyone], "label": ["all occupations"]})).mark_rule(
-        strokeDash=[4, 3], color="black").encode(x="pct:Q", tooltip=[alt.Tooltip("pct:Q", title="All occupations (%)")])
+        strokeDash=[4, 3], color=theme.INK).encode(x="pct:Q", tooltip=[alt.Tooltip("pct:Q", title="All occupations (%)")])
     return (bars + rule).properties(
         title=alt.Title("How related occupations were projected to grow, BLS Employment Projections 2020-30",
                         subtitle=[f"Source: data/{PROJECTIONS_2020_30_FILE} (processed copy of BLS EP 2020-30). "
@@ -647,3 +686,42 @@ def exercise_projected_employment(p) -> float:
     (208436.0, 199475.2)
     """
     return _chosen(p).projected_employment_derived
+
+
+# --------------------------------------------------------------------------- the report's summary
+
+
+def report_summary(p) -> Summary:
+    """The report's opening summary: the projection, and the article's outlook figures beside BLS.
+
+    >>> s = report_summary(PARAMETERS.check({}))
+    >>> s.figures[1].label, s.figures[1].kind
+    ('Change 2024-2034', 'evidence')
+    """
+    from analysis.calc import claims
+
+    proj = projection(p.projection_round, p.horizon_year, p.growth_override_pct)
+    r = proj.round
+    kind = "claim" if r.key == "article" else "evidence"
+    projected = "assumption" if p.growth_override_pct is not None else "derived"
+    figures = [
+        Figure(f"Employment in {r.start_year}", count(r.base_employment), kind, r.label),
+        Figure(f"Change {r.start_year}-{r.end_year}", percent(r.pct_change, sign=True), kind, r.label),
+        Figure("Openings a year", count(r.annual_openings), kind, r.label),
+        Figure(f"Projected employment in {proj.horizon_year}", count(proj.projected_employment_derived), projected,
+               "base x (1 + change x share of the period elapsed), linear"),
+    ]
+    findings = [
+        Finding(f"Spread evenly over the {r.label}, employment reaches {count(proj.projected_employment_derived)} in "
+                f"{proj.horizon_year}, {count(proj.change_in_jobs_derived)} more than in {r.start_year}.", projected),
+    ]
+    table = claims.claims_table("outlook").set_index("claim_id")
+    for key in ("outlook.current_employment", "outlook.projected_growth"):
+        if key in table.index:
+            findings.append(Finding(f"The article: {plain(table.loc[key, 'claim'])}. "
+                                    f"{first_sentence(table.loc[key, 'note'])}", "derived"))
+    jobs = employment_by_state()
+    top = jobs.head(3)
+    findings.append(Finding(f"{', '.join(top.state)} hold {percent(top.share_of_51_state_sum_pct_derived.sum())} of the "
+                            f"jobs the states report (May {jobs.attrs['year']}).", "derived"))
+    return Summary(figures, Finding(verdict_text("outlook", "outlook figures"), "derived"), findings)

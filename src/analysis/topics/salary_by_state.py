@@ -25,6 +25,7 @@ from analysis.data.evidence import (PERCENTILES_2023_FILE, STATE_WAGE_FILES, emp
 from analysis.teaching.exercises import computed, hint
 from analysis.present.formats import NOT_AVAILABLE, count, missing, money, rank_text, signed_money, survey_month
 from analysis.present.markdown import Markdown
+from analysis.present.report_summary import Figure, Finding, Summary, first_sentence, plain
 from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
 from analysis.core.params import Choice, ParameterSet, Text
 from analysis.data.bls_years import LatestYear, latest_state_year
@@ -439,6 +440,135 @@ def wage_tile_map(state: State, year: int, measure: str, compare_with: list[Stat
     )
 
 
+# --------------------------------------------------------------------------- the state selector (offline what-if)
+
+MEASURES = ("median", "mean")
+
+
+def state_choices() -> pd.DataFrame:
+    """Every area's wage, rank and difference from the national figure, for every year data/ holds and both measures.
+
+    One row per (year, measure, area) plus a national row (``state_abbr == "US"``) per year and measure: the
+    figures the report page shows when a reader picks a state, a year and a measure, computed here (so they
+    equal :func:`wage_comparison`) and carried in the chart's data. Missing figures stay missing ("not available").
+
+    >>> c = state_choices().set_index(["year", "measure", "state_abbr"])
+    >>> row = c.loc[(2024, "median", "TX")]
+    >>> int(row.wage_usd), int(row.rank_derived), int(row.difference_from_national_usd_derived), row.rank_text
+    (47230, 43, -3020, '43 of 51')
+    >>> c.loc[(2023, "median", "WY")].wage_text, c.loc[(2024, "mean", "CA")].difference_text
+    ('not available', 'not available')
+    """
+    rows = []
+    for year in sorted(STATE_WAGE_FILES):
+        for measure in MEASURES:
+            ranked = ranked_wages(year, measure)
+            national = national_wage(year, measure)
+            national_usd = None if national is None else int(national.value)
+            wages = ranked.wage_usd.astype("Float64")
+            low, high = wages.min(), wages.max()
+            for r in ranked.itertuples():
+                wage = _int_or_none(r.wage_usd)
+                diff = None if wage is None or national_usd is None else wage - national_usd
+                rows.append(dict(year=year, measure=measure, state=r.state, state_abbr=r.state_abbr,
+                                 tile_row=int(r.tile_row), tile_col=int(r.tile_col), wage_usd=wage, wage_text=money(wage),
+                                 rank_derived=_int_or_none(r.rank_derived), areas_ranked=int(r.areas_ranked),
+                                 rank_text=rank_text(r.rank_derived, r.areas_ranked),
+                                 difference_from_national_usd_derived=diff, difference_text=signed_money(diff),
+                                 national_text=money(national_usd),
+                                 # light text on the darkest third of that year's colour scale
+                                 label_color="white" if wage is not None and wage >= low + (high - low) * 2 / 3 else "black"))
+            rows.append(dict(year=year, measure=measure, state="United States", state_abbr="US", tile_row=None,
+                             tile_col=None, wage_usd=national_usd, wage_text=money(national_usd), rank_derived=None,
+                             areas_ranked=None, rank_text=NOT_AVAILABLE, difference_from_national_usd_derived=None,
+                             difference_text=NOT_AVAILABLE, national_text=money(national_usd), label_color="black"))
+    frame = pd.DataFrame(rows)
+    for column in ("tile_row", "tile_col", "wage_usd", "rank_derived", "areas_ranked", "difference_from_national_usd_derived"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def state_explorer(state: State, year: int, measure: str, compare_with: list[State] = ()) -> alt.VConcatChart:
+    """The tile map, the comparison bars and the chosen state's figures, with a state selector and year and
+    measure buttons that work in the offline HTML report (Vega-Lite params; they start at the report's settings).
+
+    >>> spec = state_explorer(lookup_state("TX"), 2024, "median").to_dict()
+    >>> [(p["name"], p["value"]) for p in spec["params"]]
+    [('chosen_state', 'TX'), ('chosen_year', 2024), ('chosen_measure', 'median')]
+    >>> len(spec["params"][0]["bind"]["options"])
+    51
+    """
+    from analysis.present import controls
+
+    data = state_choices()
+    areas = data[(data.year == data.year.max()) & (data.measure == MEASURES[0]) & (data.state_abbr != "US")]
+    areas = areas.sort_values("state")
+    peers = [s.abbr for s in compare_with if s != state]
+    params = [controls.select("chosen_state", state.abbr, "State", list(areas.state_abbr), list(areas.state)),
+              controls.radio("chosen_year", year, "BLS OEWS survey (May of)", sorted(STATE_WAGE_FILES)),
+              controls.radio("chosen_measure", measure, "Annual wage measure", list(MEASURES))]
+    # JSON-friendly: missing figures as null (Vega's isValid), never as a filled-in number
+    records = [{k: None if missing(v) else v.item() if hasattr(v, "item") else v for k, v in row.items()}
+               for row in data.to_dict(orient="records")]
+    shown = alt.Chart(alt.Data(values=records)).transform_filter("datum.year == chosen_year && datum.measure == chosen_measure")
+    peer_list = "[" + ", ".join(f"'{a}'" for a in peers) + "]"
+
+    tiles = shown.transform_filter("datum.state_abbr != 'US'").encode(
+        x=alt.X("tile_col:O", axis=None), y=alt.Y("tile_row:O", axis=None),
+        tooltip=[alt.Tooltip("state:N", title="State"), alt.Tooltip("wage_text:N", title="Wage"),
+                 alt.Tooltip("rank_text:N", title="Rank (derived)")])
+    tile_map = alt.layer(
+        tiles.mark_rect(color="gainsboro", stroke="white", strokeWidth=2),
+        tiles.transform_filter("isValid(datum.wage_usd)").mark_rect(stroke="white", strokeWidth=2).encode(
+            color=alt.Color("wage_usd:Q", title="Annual wage (USD)", scale=alt.Scale(scheme="tealblues"),
+                            legend=alt.Legend(format="$,d"))),
+        # the frames repeat what the figures above say: hidden from screen readers (an empty layer has no text)
+        *([tiles.transform_filter(f"indexof({peer_list}, datum.state_abbr) >= 0 && datum.state_abbr != chosen_state")
+           .mark_rect(fillOpacity=0, stroke="grey", strokeWidth=2, aria=False)] if peers else []),
+        tiles.transform_filter("datum.state_abbr == chosen_state").mark_rect(fillOpacity=0, stroke="black", strokeWidth=4,
+                                                                             aria=False),
+        tiles.mark_text(fontSize=11).encode(
+            text="state_abbr:N",
+            color=alt.when(alt.datum.label_color == "white").then(alt.value("white")).otherwise(alt.value("black"))),
+    ).properties(width=440, height=320, title=alt.Title(
+        "Annual wage by state: the chosen state framed in black" + (", compared states in grey" if peers else ""),
+        subtitle=["Source: BLS OEWS state files (data/evidence/). Grey = not available. Rank 1 = highest (derived)."]))
+
+    bars = shown.transform_filter(
+        f"datum.state_abbr == chosen_state || datum.state_abbr == 'US' || indexof({peer_list}, datum.state_abbr) >= 0"
+    ).transform_calculate(
+        role="datum.state_abbr == chosen_state ? 'chosen state' : datum.state_abbr == 'US' ? 'national' : 'compared state'",
+        order=f"datum.state_abbr == chosen_state ? 0 : datum.state_abbr == 'US' ? 99 : 1 + indexof({peer_list}, datum.state_abbr)",
+        bar_usd="isValid(datum.wage_usd) ? datum.wage_usd : 0",
+    ).encode(y=alt.Y("state:N", sort=alt.EncodingSortField("order"), title=None),
+             tooltip=[alt.Tooltip("state:N", title="Area"), alt.Tooltip("wage_text:N", title="Wage"),
+                      alt.Tooltip("rank_text:N", title="Rank (derived)"),
+                      alt.Tooltip("difference_text:N", title="Difference from national (derived)")])
+    comparison = alt.layer(
+        bars.mark_bar().encode(
+            x=alt.X("bar_usd:Q", title="Annual wage (USD)", axis=alt.Axis(format="$,d")),
+            color=alt.Color("role:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
+                domain=["chosen state", "compared state", "national"], scheme="tableau10"))),
+        bars.mark_text(align="left", dx=4).encode(x="bar_usd:Q", text="wage_text:N"),
+    ).properties(width=300, title=alt.Title("The chosen state beside the nation",
+                                            subtitle=["A missing bar says 'not available': no figure is filled in."]))
+
+    figures = shown.transform_filter("datum.state_abbr == chosen_state").transform_calculate(
+        wage_line="datum.state + ', May ' + datum.year + ' ' + datum.measure + ' annual wage: ' + datum.wage_text",
+        rank_line="'Rank among the areas with a figure (1 = highest; derived): ' + datum.rank_text",
+        difference_line="'Difference from the national ' + datum.measure + ' (' + datum.national_text + '): ' "
+                        "+ datum.difference_text + ' (derived)'",
+    )
+    panel = alt.layer(*[figures.mark_text(align="left", baseline="top", fontSize=13, fontWeight=weight).encode(
+        x=alt.value(0), y=alt.value(offset), text=f"{line}:N")
+        for line, offset, weight in [("wage_line", 0, "bold"), ("rank_line", 22, "normal"), ("difference_line", 44, "normal")]]
+    ).properties(width=440, height=64, title="The chosen state's figures (BLS OEWS; rank and difference derived)")
+
+    return alt.vconcat(panel, tile_map, comparison).add_params(*params).properties(
+        title=alt.Title("Choose a state, a survey year and a wage measure",
+                        subtitle=["The page starts at this report's settings; the reset button returns to them."]))
+
+
 # --------------------------------------------------------------------------- tables
 
 
@@ -544,3 +674,94 @@ def exercise_states_above_national_median(p) -> int:
     (24, 19)
     """
     return _medians_above(p.year, national_wage(p.year, "median").value)
+
+
+# --------------------------------------------------------------------------- the report's summary
+
+
+def report_summary(p) -> Summary:
+    """The report's opening summary: the state beside the nation and its peers, the claim, remote work.
+
+    >>> s = report_summary(PARAMETERS.check({"state": "TX"}))
+    >>> s.figures[0].label, s.figures[0].value, s.figures[0].kind
+    ('Median annual wage, May 2024', '$47,230', 'evidence')
+    """
+    figures, facts = wage_figures(p.state, p.year, p.measure)
+    comparison = wage_comparison(p.state, p.compare_with, p.year, p.measure)
+    states = comparison[comparison.role != "national"].dropna(subset=["wage_usd"])
+    states = states[states.state_abbr != "US"]
+    findings = [wage_finding(p.state, p.year, p.measure, facts)]
+    if len(states) > 1:
+        top = states.sort_values("wage_usd", ascending=False).iloc[0]
+        findings.append(Finding(f"Of the states compared ({', '.join(states.area)}), {top.area} pays most at the May "
+                                f"{p.year} {p.measure} ({money(top.wage_usd)}).", "derived"))
+    findings.append(remote_finding(p.state, p.employer_state, p.year, p.measure))
+    findings.append(Finding("May 2023 and May 2024 are two separate BLS estimates, not a trend: a change between "
+                            "them can be sampling noise.", "evidence"))
+    return Summary(figures, state_claim_verdict(p.state), findings)
+
+
+def wage_figures(state: State, year: int, measure: str) -> tuple[list[Figure], dict]:
+    """The key wage figures of a summary (the state's wage, the nation's, the difference, the rank), and
+    the rows they come from (for :func:`wage_finding`)."""
+    ranked = ranked_wages(year, measure)
+    own = wage_comparison(state, [], year, measure).set_index("role").loc["chosen state"]
+    national = national_wage(year, measure)
+    source = plain(ranked.attrs.get("source_text", "BLS OEWS"))
+    figures = [
+        Figure(f"{measure.capitalize()} annual wage, May {year}", money(own.wage_usd), "evidence", source),
+        Figure(f"National {measure}, May {year}", money(None if national is None else national.value), "evidence",
+               "not in data/" if national is None else f"BLS OEWS May {year} ({national.source_quality})"),
+        Figure("Difference from the nation", signed_money(own.difference_from_national_usd_derived), "derived",
+               "state wage minus national wage"),
+        Figure("Rank among the areas with a figure", rank_text(own.rank_derived, own.areas_ranked), "derived",
+               "1 = highest; salary_by_state.ranked_wages"),
+    ]
+    return figures, {"own": own, "national": national}
+
+
+def wage_finding(state: State, year: int, measure: str, facts: dict) -> Finding:
+    """The state's wage against the nation's in one sentence (or why it cannot be said)."""
+    own, national = facts["own"], facts["national"]
+    if missing(own.wage_usd):
+        return Finding(f"data/ holds no May {year} {measure} wage for {state.name}; none is filled in.", "evidence")
+    if national is None:
+        return Finding(f"{state.name}'s May {year} {measure} wage is {money(own.wage_usd)}; data/ holds no national "
+                       f"{measure} for May {year} to compare it with.", "evidence")
+    gap = own.difference_from_national_usd_derived
+    side = "more than" if gap > 0 else "less than" if gap < 0 else "the same as"
+    amount = "" if gap == 0 else f"{money(abs(gap))} "
+    return Finding(f"Medical records specialists in {state.name} earn {amount}{side} the nation at the May {year} "
+                   f"{measure} ({money(own.wage_usd)} against {money(national.value)}), rank "
+                   f"{rank_text(own.rank_derived, own.areas_ranked)}.", "derived")
+
+
+def state_claim_verdict(state: State) -> Finding:
+    """The verdict on the article's salary for ``state``, and on its state salaries as a whole."""
+    from analysis.calc import claims
+
+    table = claims.claims_table("state").set_index("claim_id")
+    key = f"state.{state.abbr.lower()}"
+    total, counts = claims.verdict_counts("state")
+    surveys = " or ".join(f"May {year}" for year in sorted(STATE_WAGE_FILES))  # every year data/ holds
+    overall = (f"Of the {total} state salaries the article lists, {counts['matches']} match a BLS mean or median "
+               f"for {surveys} and {counts['differs']} differ.")
+    if key not in table.index:
+        return Finding(f"The article lists no salary for {state.name}. {overall}", "derived")
+    row = table.loc[key]
+    return Finding(f"The article's figure for {state.name}: {row.verdict}. {first_sentence(row.note)} {overall}",
+                   "derived")
+
+
+def remote_finding(state: State, employer: State, year: int, measure: str) -> Finding:
+    """The remote-work arithmetic in one sentence: what the employer state's wage would change."""
+    remote = remote_work(state, employer, year, measure)
+    if missing(remote.local_usd) or missing(remote.employer_usd):
+        return Finding(f"The remote-work arithmetic needs both states' May {year} {measure} wages; data/ lacks one, "
+                       "so it is not done.", "evidence")
+    if state == employer:
+        return Finding(f"With an employer in {state.name} itself, working remotely changes nothing in wages.", "derived")
+    return Finding(f"Working from {state.name} for an employer in {employer.name} that paid {employer.name}'s "
+                   f"{measure} (an assumption) would mean {signed_money(remote.employer_usd - remote.local_usd)} a year; "
+                   f"the article's {money(remote.commute_savings_low_usd)}-{money(remote.commute_savings_high_usd)} "
+                   "of commute savings is its own claim.", "assumption")

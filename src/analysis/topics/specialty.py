@@ -25,13 +25,18 @@ import altair as alt
 import pandas as pd
 
 from analysis.data.article import DEMAND_LEVELS, load_career_path, load_hcc_niche, load_national_overview, load_specialties
-from analysis.data.careers import career_wages, careers_chart, files_stamp, range_text, years_text
+from analysis.data.cache import files_stamp
+from analysis.data.careers import (BLS_WAGE_COLUMNS, CAREER_SOC_MAP_FILE, career_wages, coder_baseline, range_text,
+                                   years_text)
+from analysis.data.oews import MEDICAL_RECORDS
 from analysis.core.errors import InputError, closest
 from analysis.data.evidence import national_fact, state_wage_measure
 from analysis.teaching.exercises import computed, hint
+from analysis.present import theme
 from analysis.present.markdown import Markdown
+from analysis.present.report_summary import Figure, Finding, Summary, plain
 from analysis.core.params import Choice, ParameterSet, Text
-from analysis.present.formats import money, signed_money
+from analysis.present.formats import money, percent, signed_money
 from analysis.present.tables import table_view  # noqa: F401  (the notebook shows tables with it)
 from analysis.topics.salary_by_state import national_wage
 from analysis.data.states import ALLOWED_FORMS, State, lookup_state
@@ -246,9 +251,11 @@ def premium_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
         tooltip=[alt.Tooltip("specialty:N", title="Specialty"), alt.Tooltip("pct_text:N", title="Premium, percent (derived)"),
                  alt.Tooltip("usd_text:N", title="Premium, dollars a year (derived)"),
                  alt.Tooltip("certification:N", title="Credential (claim)")])
-    bars = base.mark_bar().encode(
+    # Colour is not the only cue: the chosen bar is also outlined, and its name is in the title.
+    bars = base.mark_bar(strokeWidth=2).encode(
         x=alt.X("pct:Q", title=f"Premium over {BASELINE} midpoint (%)"),
-        color=alt.condition("datum.chosen", alt.value("#d95f02"), alt.value("#bdbdbd")))
+        color=alt.condition("datum.chosen", alt.value(theme.HIGHLIGHT), alt.value(theme.MUTED)),
+        stroke=alt.condition("datum.chosen", alt.value(theme.INK), alt.value(None)))
     labels = base.mark_text(align="left", dx=3).encode(x="pct:Q", text="pct_text:N")
     return (bars + labels).properties(
         title=alt.Title(f"Premium over {BASELINE} (midpoints, derived): {chosen} highlighted",
@@ -394,13 +401,14 @@ def experience_chart(specialty: str, level: str) -> alt.Chart:
     y = alt.Y("row:N", sort=list(ranges.row), title=None)
     bars = alt.Chart(ranges).mark_bar(height=22).encode(
         y=y, x=alt.X("low:Q", title="Annual salary (USD)", axis=alt.Axis(format="$,d"), scale=alt.Scale(zero=False)),
-        x2="high:Q", color=alt.Color("kind:N", title=None, scale=alt.Scale(range=["#7570b3", "#d95f02"]),
-                                     legend=alt.Legend(orient="bottom")),
+        x2="high:Q", color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom"),
+                                     scale=alt.Scale(domain=["experience band (claim)", "specialty range (claim)"],
+                                                     range=[theme.COMPARED, theme.HIGHLIGHT])),
         tooltip=[alt.Tooltip("row:N", title="Range"), alt.Tooltip("text:N", title="Article (claim)")])
-    rules = alt.Chart(pct).mark_rule(strokeDash=[4, 3], color="#1b3a5c").encode(
+    rules = alt.Chart(pct).mark_rule(strokeDash=[4, 3], color=theme.INK).encode(
         x="value:Q", tooltip=[alt.Tooltip("statistic:N", title=f"BLS {BLS_PERCENTILE_PERIOD}, national"),
                               alt.Tooltip("value_text:N", title="Annual wage"), alt.Tooltip("source_text:N", title="Source")])
-    labels = alt.Chart(pct).mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=10, color="#1b3a5c").encode(
+    labels = alt.Chart(pct).mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=10, color=theme.INK).encode(
         x="value:Q", y=alt.value(0), text="statistic:N")
     return (rules + bars + labels).properties(
         title=alt.Title(f"{specialty} and the article's {band.metric} band against the BLS national wage distribution",
@@ -504,8 +512,68 @@ def careers_view() -> pd.DataFrame:
     return view
 
 
+def careers_chart(wages: pd.DataFrame | None = None, coder_band: pd.Series | None = None) -> alt.Chart:
+    """Each article role: the article's range (orange, claim) over the matched BLS occupation's wages (blue, evidence), in :mod:`analysis.present.theme` colours.
+
+    BLS wages are drawn as a thin line from the 10th to the 90th percentile, a thick one from the 25th
+    to the 75th, and a tick at the median. An open-ended article range ("$80,000–$150,000+") is drawn
+    to the figure the "+" is attached to and marked "or more". The coder's own occupation is the top row;
+    ``coder_band`` (a row of the article's national overview, e.g. its "Mid-Career (3–7 years)" band) puts
+    the article's range for coders there.
+
+    >>> spec = careers_chart().to_dict()
+    >>> spec["title"]["text"]
+    'Article salary ranges for career moves beside BLS national wages of matching occupations'
+    """
+    wages = career_wages() if wages is None else wages
+    base = coder_baseline()
+    coder = dict(art_low=None, art_high=None, art_text="(no band chosen)")
+    role = f"Medical coder (Medical Records Specialists, {MEDICAL_RECORDS})"
+    if coder_band is not None:
+        open_ = bool(coder_band.salary_high_open)
+        top = coder_band.salary_open_from_usd if open_ else coder_band.salary_high_usd
+        coder = dict(art_low=float(coder_band.salary_low_usd), art_high=float(top),
+                     art_text=f"${int(coder_band.salary_low_usd):,}–${int(top):,}" + (" or more (open-ended)" if open_ else ""))
+        role = f"Medical coder, {coder_band.metric}"
+    rows = [dict(role=role, soc=f"{MEDICAL_RECORDS} {base.bls_title}", match="the coder's own occupation",
+                 **{c: base[c] for c in BLS_WAGE_COLUMNS}, **coder)]
+    for r in wages.itertuples():
+        open_ = bool(r.salary_high_open)
+        top = r.salary_open_from_usd if open_ else r.salary_high_usd
+        rows.append(dict(role=r.article_role, soc=f"{r.soc_code} {r.bls_title}", match=r.match,
+                         **{c: getattr(r, c) for c in BLS_WAGE_COLUMNS},
+                         art_low=float(r.salary_low_usd), art_high=float(top),
+                         art_text=f"${int(r.salary_low_usd):,}–${int(top):,}" + (" or more (open-ended)" if open_ else "")))
+    data = pd.DataFrame(rows)
+    for column in BLS_WAGE_COLUMNS:
+        data[column] = [None if pd.isna(v) else float(v) for v in data[column]]
+    data["median_text"] = data.bls_median_usd.map(lambda v: "not available" if pd.isna(v) else f"${v:,.0f}")
+    data["p10_p90_text"] = [("not available" if pd.isna(a) or pd.isna(b) else f"${a:,.0f}–${b:,.0f}")
+                            for a, b in zip(data.bls_p10_usd, data.bls_p90_usd)]
+    order = list(data.role)
+    tooltip = [alt.Tooltip("role:N", title="Article role"), alt.Tooltip("art_text:N", title="Article range (claim)"),
+               alt.Tooltip("soc:N", title="Matched BLS occupation"), alt.Tooltip("match:N", title="Match (editorial)"),
+               alt.Tooltip("median_text:N", title="BLS median, May 2021"),
+               alt.Tooltip("p10_p90_text:N", title="BLS 10th-90th percentile, May 2021")]
+    enc = alt.Chart(data).encode(y=alt.Y("role:N", sort=order, title=None), tooltip=tooltip)
+    money = alt.Axis(format="$,d")
+    outer = enc.mark_rule(color=theme.BLUE, strokeWidth=2).encode(
+        x=alt.X("bls_p10_usd:Q", title="Annual wage (USD)", axis=money), x2="bls_p90_usd:Q")
+    inner = enc.mark_rule(color=theme.BLUE, strokeWidth=7, opacity=0.6).encode(x="bls_p25_usd:Q", x2="bls_p75_usd:Q")
+    median = enc.mark_tick(color=theme.INK, thickness=3, size=18).encode(x="bls_median_usd:Q")
+    article = enc.transform_filter("isValid(datum.art_low)").mark_bar(color=theme.ORANGE, opacity=0.55, height=8, yOffset=-9).encode(
+        x="art_low:Q", x2="art_high:Q")
+    return (outer + inner + median + article).properties(
+        title=alt.Title("Article salary ranges for career moves beside BLS national wages of matching occupations",
+                        subtitle=["Orange: the article's range (claim, 2026, no source named). Blue: BLS OEWS May 2021 national "
+                                  "wages, 10th-90th percentile (thin), 25th-75th (thick), median (black tick).",
+                                  f"Which occupation matches which role is an editorial choice: data/{CAREER_SOC_MAP_FILE}."]),
+        width=460,
+    )
+
+
 def coder_and_careers_chart(level: str) -> alt.Chart:
-    """The career moves chart of :mod:`analysis.data.careers`, with the article's band for ``level`` on the coder's row.
+    """The career moves chart (:func:`careers_chart`), with the article's band for ``level`` on the coder's row.
 
     >>> "Medical coder, Senior (8+ years)" in str(coder_and_careers_chart("senior").to_dict())
     True
@@ -618,3 +686,43 @@ def exercise_midpoint_chart(p) -> alt.Chart:
     table = specialty_table()[["specialty", "midpoint_usd_derived"]]
     return alt.Chart(table).mark_bar().encode(x="midpoint_usd_derived:Q", y="specialty:N",
                                               tooltip=["specialty", "midpoint_usd_derived"])
+
+
+# --------------------------------------------------------------------------- the report's summary
+
+
+def report_summary(p) -> Summary:
+    """The report's opening summary: the chosen specialty's range and premium, and the HCC claim checked.
+
+    >>> s = report_summary(PARAMETERS.check({}))
+    >>> s.figures[0].kind, s.figures[1].kind
+    ('claim', 'derived')
+    """
+    table = specialty_table().set_index("specialty")
+    row = table.loc[p.specialty]
+    top = table.midpoint_usd_derived.idxmax()
+    figures = [
+        Figure(f"{p.specialty}: the article's range", f"{money(row.salary_low_usd)}-{money(row.salary_high_usd)}",
+               "claim", "the article's specialty table (no source or year)"),
+        Figure("Midpoint of the range", money(row.midpoint_usd_derived), "derived", "(low + high) / 2"),
+        Figure(f"Premium over {BASELINE}", percent(row.premium_midpoint_pct_derived, sign=True), "derived",
+               "midpoint against the baseline's midpoint"),
+        Figure("Highest midpoint of the ten", f"{top}, {money(table.midpoint_usd_derived.max())}", "derived",
+               "the article's own table"),
+    ]
+    check = hcc_check().set_index("question")
+    question = "highest midpoint of the ten?"
+    verdict = Finding("The article calls Risk Adjustment/HCC the \"highest-paying\" specialty: by its own table that is "
+                      f"{'true' if check.loc[question, 'answer'] == 'yes' else 'not so'} "
+                      f"({plain(check.loc[question, 'detail'])}). No specialty figure has a source, so none can be "
+                      "checked against BLS.", "derived")
+    above = int((table.premium_midpoint_pct_derived > 20).sum())
+    findings = [
+        Finding(f"{p.specialty} pays {percent(row.premium_midpoint_pct_derived)} more than general outpatient coding at "
+                "the midpoints of the article's ranges.", "derived"),
+        Finding(f"{above} of the ten specialties beat general outpatient coding by more than 20% in the article's "
+                "own table.", "derived"),
+        Finding("data/ holds no salary by specialty from BLS or any survey: every specialty figure here is the "
+                "article's.", "evidence"),
+    ]
+    return Summary(figures, verdict, findings)

@@ -27,8 +27,9 @@ from analysis.calc import claims
 from analysis.topics import job_outlook as outlook
 
 from analysis.topics import salary_by_state as salary
-from analysis.present.formats import money, rank_text
+from analysis.present.formats import count, money, percent, rank_text
 from analysis.present.markdown import Markdown
+from analysis.present.report_summary import Figure, Finding, Summary
 from analysis.core.params import ParameterSet, Text
 from analysis.data.bls_years import LatestYear, RoundChoice, resolve_year
 from analysis.data.states import ALLOWED_FORMS, State, lookup_state
@@ -213,3 +214,34 @@ def _link_text(title: str) -> str:
     """
     return re.sub(r"([\\`*_\[\]()!#])", r"\\\1", str(title))
 
+
+# --------------------------------------------------------------------------- the report's summary
+
+
+def report_summary(p) -> Summary:
+    """The report's opening summary: wage, rank, jobs, the article's claim, remote work, the outlook.
+
+    >>> s = report_summary(PARAMETERS.check({"state": "TX"}))
+    >>> [f.label for f in s.figures][:2], s.figures[0].value, 3 <= len(s.findings) <= 5
+    (['Median annual wage, May 2024', 'National median, May 2024'], '$47,230', True)
+    """
+    figures, facts = salary.wage_figures(p.state, p.year, p.measure)
+    jobs = outlook.employment_by_state(p.year)  # the report's year, or the newest with employment
+    row = jobs.set_index("state_abbr").loc[p.state.abbr]
+    source = jobs.attrs.get("source", {}).get("title", f"BLS OEWS May {jobs.attrs['year']}")
+    figures.append(Figure(f"Employment, May {jobs.attrs['year']}", count(row.employment), "evidence", source))
+    bls = outlook.projection_round(p.projection_round)
+    figures.append(Figure(f"National projection {bls.start_year}-{bls.end_year}",
+                          f"{percent(bls.pct_change, sign=True)}, {count(bls.annual_openings)} openings a year",
+                          "evidence", bls.label))
+    _, counts = claims.verdict_counts("outlook")
+    findings = [
+        salary.wage_finding(p.state, p.year, p.measure, facts),
+        Finding(f"{p.state.name} has {count(row.employment)} of these jobs, rank {rank_text(row.rank_derived, len(jobs))} "
+                f"areas and {percent(row.share_of_51_state_sum_pct_derived)} of the 51-state sum.", "derived"),
+        salary.remote_finding(p.state, p.employer_state, p.year, p.measure),
+        Finding(f"Projections exist for the nation only: {percent(bls.pct_change, sign=True)} over {bls.start_year}-"
+                f"{bls.end_year} ({bls.label}). Of the article's {sum(counts.values())} outlook figures, "
+                f"{counts['differs']} differ from BLS.", "derived"),
+    ]
+    return Summary(figures, salary.state_claim_verdict(p.state), findings)

@@ -9,9 +9,12 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
+from analysis.present import theme
 from analysis.teaching.grading.feedback import STYLE
 
 RESULT_ORDER = ["correct", "not yet", "unanswered", "not run", "unavailable"]
+# Okabe-Ito colours (blue / vermillion, not green / red, for colour-blind readers); the legend names each result.
+RESULT_COLOURS = [theme.BLUE, theme.VERMILLION, theme.YELLOW, theme.REDDISH_PURPLE, theme.MUTED]
 
 
 def result_table(results):
@@ -43,7 +46,7 @@ def chart_svg(table) -> str:
         x=alt.X("students:Q", title="Students"),
         y=alt.Y("exercise:N", title=None),
         color=alt.Color("result:N", sort=RESULT_ORDER, title="Result",
-                        scale=alt.Scale(domain=RESULT_ORDER, range=["#1a9850", "#d73027", "#fdae61", "#999999", "#cccccc"])),
+                        scale=alt.Scale(domain=RESULT_ORDER, range=RESULT_COLOURS)),
         order=alt.Order("result:N"),
         tooltip=["exercise:N", "result:N", "students:Q"],
     ).properties(title="Results per exercise", width=420, description="Number of students per result, for each exercise")
