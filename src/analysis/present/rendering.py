@@ -140,9 +140,8 @@ def chart_html(spec: dict, number: int) -> str:
     )
 
 
-_SPEC_IN_HTML = re.compile(
-    rf'<script type="application/json" class="{CHART_CLASS}-spec" data-chart="[^"]*">(.*?)</script>', re.S
-)
+# Attributes in any order: the exporter's HTML serialiser may reorder them.
+_SPEC_IN_HTML = re.compile(rf'<script\b(?=[^>]*\bclass="{CHART_CLASS}-spec")[^>]*>(.*?)</script>', re.S)
 
 
 def specs_in_html(html: str) -> list[dict]:
