@@ -4,7 +4,7 @@ Each test moves a control the way a reader does (the input's value and its `inpu
 then reads the recomputed values from the chart's Vega view (`window.medcodingViews`, kept by draw_charts.js):
 signals (`view.signal`) and the transformed rows (`view.data`). For a small grid of control values those
 equal the helpers' results, which evaluate the same formulas (analysis.calc.formula). One build of the three
-topic reports with controls (HTML and PDF) serves the module; no request may leave a page.
+topic reports with controls and the Texas state report (HTML and PDF) serves the module; no request may leave a page.
 """
 
 from __future__ import annotations
@@ -20,10 +20,13 @@ from analysis.export.chromium import ChromiumPrinter, find_chromium
 from analysis.topics import ai_impact as ai
 from analysis.topics import certification_premium as cert
 from analysis.topics import job_outlook as outlook
+from analysis.topics import salary_by_state as salary
+from analysis.topics import state_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("what_if_reports")]
 
-TOPICS = "certification_premium,job_outlook,ai_impact"
+TOPICS = "certification_premium,job_outlook,ai_impact,salary_by_state"
+STATE = "TX"  # the state report built with them (its initial state)
 RESET = "Reset the controls to the report's settings"
 
 # The chart's view that has a signal `name` (a report has several charts).
@@ -44,7 +47,7 @@ def reports(tmp_path_factory):
     need("Chromium", find_chromium())
     need("pdftotext (poppler-utils)", shutil.which("pdftotext"))
     out = tmp_path_factory.mktemp("what_if")
-    summary = builder.build(topics=TOPICS, formats=("html", "pdf"), out=out, jobs=2, progress=False,
+    summary = builder.build(states=STATE, topics=TOPICS, formats=("html", "pdf"), out=out, jobs=2, progress=False,
                             log=lambda *a, **k: None)
     assert summary.exit_code == 0, summary.text()
     return out
@@ -66,7 +69,7 @@ def open_report(reports, browser):
         page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:", "about:")) else None)
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:", "about:"))
                    else route.abort())
-        page.goto((reports / f"topics/{name}.html").as_uri(), wait_until="load")
+        page.goto((reports / (f"{name}.html" if "/" in name else f"topics/{name}.html")).as_uri(), wait_until="load")
         page.wait_for_function("() => window.medcodingCharts && window.medcodingCharts.done", timeout=30_000)
         assert page.evaluate("() => window.medcodingCharts.failed") == []
         pages.append(page)
@@ -199,6 +202,70 @@ def test_automation_share_control_recomputes_the_scenario_as_human_work_index_do
     assert title.count() == 1  # still titled as a scenario
 
 
+# ------------------------------------------------------------------------------- state selector (salary by state)
+
+# The chosen state's row in the figures panel (the only dataset with `wage_line`).
+_CHOSEN_ROW = "() => (%s)(['chosen_state', 'wage_line', ''])" % _ROWS_WITH
+
+
+def choose(page, name: str, label: str) -> None:
+    """Pick ``label`` in the drop-down or radio group bound to ``name``, as a reader does, then let Vega recompute."""
+    select = page.locator(f'.vega-bindings select[name="{name}"]')
+    if select.count():
+        select.select_option(label=label)
+    else:
+        page.locator(f'.vega-bindings input[type="radio"][name="{name}"][value="{label}"]').check()
+    page.evaluate(f"async () => {{ await ({_VIEW_WITH})('chosen_state').runAsync(); }}")
+
+
+def chosen_figures(page) -> dict:
+    rows = page.evaluate(_CHOSEN_ROW)
+    assert rows is not None and len(rows) == 1, rows
+    return rows[0]
+
+
+def expected_figures(abbr: str, year: int, measure: str) -> dict:
+    row = salary.wage_comparison(salary.lookup_state(abbr), [], year, measure).set_index("role").loc["chosen state"]
+    value = lambda v: None if salary.missing(v) else int(v)  # noqa: E731
+    return dict(wage_usd=value(row.wage_usd), rank_derived=value(row.rank_derived),
+                difference_from_national_usd_derived=value(row.difference_from_national_usd_derived),
+                wage_text=salary.money(row.wage_usd), rank_text=salary.rank_text(row.rank_derived, row.areas_ranked),
+                difference_text=salary.signed_money(row.difference_from_national_usd_derived))
+
+
+@pytest.mark.parametrize("report", [f"states/{STATE}", "topics/salary_by_state"])
+def test_state_selector_shows_each_states_wage_rank_and_difference_as_the_helpers_do(open_report, report):
+    page = open_report(report)
+    p = (state_report.PARAMETERS if report.startswith("states/") else salary.PARAMETERS).check(
+        {"state": STATE} if report.startswith("states/") else {})
+    start = {"chosen_state": p.state.abbr, "chosen_year": p.year, "chosen_measure": p.measure}
+    assert {n: signal(page, n) for n in start} == start
+    options = page.locator('.vega-bindings select[name="chosen_state"] option')
+    assert options.count() == 51 and "District of Columbia" in options.all_text_contents()
+    years = sorted(salary.STATE_WAGE_FILES)
+    grid = [("California", "CA", years[-1], "median"), ("District of Columbia", "DC", years[-1], "mean"),
+            ("Wyoming", "WY", years[0], "median"), ("Wyoming", "WY", years[0], "mean")]
+    for name, abbr, year, measure in grid:
+        choose(page, "chosen_state", name)
+        choose(page, "chosen_year", str(year))
+        choose(page, "chosen_measure", measure)
+        assert (signal(page, "chosen_state"), signal(page, "chosen_year"), signal(page, "chosen_measure")) == (abbr, year, measure)
+        row = chosen_figures(page)
+        assert (row["state_abbr"], row["year"], row["measure"]) == (abbr, year, measure)
+        expected = expected_figures(abbr, year, measure)
+        assert {k: row[k] for k in expected} == expected, (abbr, year, measure)
+        framed = page.evaluate(_ROWS_WITH, ["chosen_state", "bar_usd", ""])  # the comparison bars' rows
+        assert {r["state_abbr"] for r in framed} >= {abbr, "US"}
+        assert [r["role"] for r in framed if r["state_abbr"] == abbr] == ["chosen state"]
+    assert expected_figures("WY", years[0], "median")["wage_text"] == "not available"  # the grid hits a gap
+    selector = page.locator(".medcoding-chart", has=page.locator('select[name="chosen_state"]'))
+    selector.get_by_role("button", name=RESET).click()  # this chart's reset (the outlook chart has its own)
+    page.wait_for_function(f"() => ({_VIEW_WITH})('chosen_state').signal('chosen_state') == '{p.state.abbr}'")
+    assert {n: signal(page, n) for n in start} == start
+    assert page.locator('.vega-bindings select[name="chosen_state"]').input_value() == p.state.abbr
+    assert chosen_figures(page)["wage_usd"] == expected_figures(p.state.abbr, p.year, p.measure)["wage_usd"]
+
+
 # ------------------------------------------------------------------------------------------------ HTML and PDF
 
 
@@ -206,11 +273,14 @@ def test_automation_share_control_recomputes_the_scenario_as_human_work_index_do
     ("certification_premium", "Exam fee per credential (USD, assumption) = 425; Membership a year (USD, assumption) = 190"),
     ("job_outlook", "(published: 7%) = 7."),
     ("ai_impact", "(assumption, 0 to 1) = 0.5."),
+    (f"states/{STATE}", "State = Texas; BLS OEWS survey (May of) = 2024; Annual wage measure = median."),
+    ("salary_by_state", "State = California; BLS OEWS survey (May of) = 2024; Annual wage measure = median."),
 ])
 def test_pdf_prints_the_initial_state_and_names_the_values_shown_without_the_inputs(reports, name, shown):
-    html = (reports / f"topics/{name}.html").read_text(encoding="utf-8")
+    name = name if "/" in name else f"topics/{name}"
+    html = (reports / f"{name}.html").read_text(encoding="utf-8")
     assert 'http-equiv="Content-Security-Policy"' in html and "<script src=" not in html
-    text = " ".join(subprocess.run(["pdftotext", str(reports / f"topics/{name}.pdf"), "-"], capture_output=True,
+    text = " ".join(subprocess.run(["pdftotext", str(reports / f"{name}.pdf"), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
     assert "Values shown when the page opens and in print (the report's settings):" in text
     assert shown in text

@@ -7,7 +7,8 @@
 2. **check and lock the output folder** (:mod:`~analysis.build.files`): a dedicated reports folder
    only; one build per folder; only the marked temporary files of a killed build removed;
 3. **run** (:mod:`~analysis.build.runner`): what is stale (:mod:`~analysis.build.stale`) goes to an
-   executor (:mod:`~analysis.build.executor`; process pools of :mod:`~analysis.build.worker`), each
+   executor (:mod:`~analysis.build.executor`: this process for one or two reports, else process pools
+   of :mod:`~analysis.build.worker`), each
    file written atomically and recorded in the manifest;
 4. **index** (:mod:`~analysis.build.index`): built last, linking the reports on disk;
 5. **summary** (:mod:`~analysis.build.summary`): what was built, skipped or failed, and the exit code.
@@ -28,7 +29,8 @@ import functools
 import time
 from pathlib import Path
 
-from analysis.build.executor import Executor, LocalExecutor
+from analysis.build import executor as executors
+from analysis.build.executor import Executor, InProcessExecutor, LocalExecutor
 from analysis.build.files import (LOG_NAME, BuildError, build_lock, cannot_write, check_out_folder, load_manifest,
                                   new_build_id, use_build_id)
 from analysis.build.index import index_parameters
@@ -40,7 +42,7 @@ from analysis.build.summary import Summary
 from analysis.core.errors import InputError
 from analysis.core.paths import NOTEBOOKS_DIR
 
-__all__ = ["BuildError", "Executor", "FORMATS", "LocalExecutor", "NOTEBOOKS_DIR", "Summary", "build", "default_jobs"]
+__all__ = ["BuildError", "Executor", "FORMATS", "InProcessExecutor", "LocalExecutor", "NOTEBOOKS_DIR", "Summary", "build", "default_jobs"]
 
 
 def build(*, states: str | None = None, topics: str | None = None, assignments: list[str] | None = None,
@@ -88,16 +90,22 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
     try:
         manifest = load_manifest(out)
         options = dict(log_path=out / LOG_NAME, fresh_kernels=fresh_kernels, timeout=timeout, build_id=build_id)
-        executor = executor or (dask.executor(**options) if dask else LocalExecutor(jobs, **options))
-        runner = Runner(out, manifest, executor, jobs, progress, log, paper=paper)
+        if executor is None and dask is not None:
+            executor = dask.executor(**options)
+        # Without an executor given, one is chosen once the runner knows how many reports are due: a few run
+        # in this process (nothing to start but a kernel), more in process pools.
+        runner = Runner(out, manifest, executor, jobs, progress, log, paper=paper,
+                        choose_executor=lambda due: executors.choose(due, jobs, **options))
+        index_page = [r for r in reports if r.kind == "index"]
+        runner.due_later = len(index_page)  # the index may follow: counted when choosing
         try:
             runner.run([r for r in reports if r.kind != "index"], force)
-            index_page = [r for r in reports if r.kind == "index"]
             if index_page and not runner.interrupted:  # last: it links the reports on disk now
                 index_page[0].params = index_parameters(manifest, out)
                 runner.run(index_page, force)
         finally:
-            executor.close()
+            if runner.executor is not None:
+                runner.executor.close()
     except OSError as error:  # the log, a folder... (the manifest has its own message)
         raise BuildError(f"{error.filename or out}: {cannot_write(error)}. Reports finished before this are complete; "
                          "the others are as they were. Fix that and run the build again.") from None

@@ -10,14 +10,16 @@ class with the same four methods and pass it to :func:`analysis.build.build`.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from pathlib import Path
 from typing import Protocol
 
-from analysis.build import worker
 from analysis.core.paths import data_dir
 
 STAGES = ("execute", "print")
+#: At most this many reports due: they run in the main process (see :func:`choose`).
+IN_PROCESS_UP_TO = 2
 
 
 class Executor(Protocol):
@@ -56,6 +58,8 @@ class LocalExecutor:
         self.log_reset = False
 
     def start(self, stage: str, workers: int) -> None:
+        from analysis.build import worker
+
         # A spawn pool starts a process only when a job arrives, so without these a printer (and its browser)
         # would start only when the first HTML is done. One no-op each: the workers start now, in parallel.
         pool = self._pool(stage, self.jobs if stage == "execute" else self.printers)
@@ -63,6 +67,8 @@ class LocalExecutor:
             self.started.setdefault(stage, []).append(pool.submit(worker.ready))
 
     def submit(self, stage: str, job: dict):
+        from analysis.build import worker
+
         if stage == "execute":
             return self._pool(stage, self.jobs).submit(worker.execute_job, job)
         return self._pool(stage, self.printers).submit(worker.print_job, job)
@@ -78,6 +84,8 @@ class LocalExecutor:
             return self.pools[stage]
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+
+        from analysis.build import worker
 
         context = multiprocessing.get_context("spawn")
         if self.stop_event is None:
@@ -113,3 +121,139 @@ class LocalExecutor:
         for executor in self.pools.values():
             executor.shutdown(wait=True)
         self.pools, self.started = {}, {}
+
+
+def choose(due: int, jobs: int, **options):
+    """The executor for a build with ``due`` reports to run: in this process for a few, else process pools.
+    ``options``: those of :class:`LocalExecutor` (both take the same)."""
+    if due <= IN_PROCESS_UP_TO:
+        return InProcessExecutor(**options)
+    return LocalExecutor(jobs, **options)
+
+
+class _Lane:
+    """One daemon thread running calls in order; ``submit`` returns a ``concurrent.futures.Future``.
+    Daemon, so that a call stuck on a killed kernel never keeps an interrupted build from exiting."""
+
+    def __init__(self, name: str):
+        import queue
+
+        self.calls: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self.thread.start()
+
+    def submit(self, function, *args):
+        from concurrent.futures import Future
+
+        future = Future()
+        self.calls.put((future, function, args))
+        return future
+
+    def _run(self):
+        while True:
+            future, function, args = self.calls.get()
+            if future is None:
+                return
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(function(*args))
+            except BaseException as error:  # handed to whoever waits on the future
+                future.set_exception(error)
+
+    def close(self, timeout: float | None = None):
+        self.calls.put((None, None, None))
+        self.thread.join(timeout)
+
+
+class InProcessExecutor:
+    """Jobs run in this process, for a build of one or two reports (an instructor's rebuild after an edit).
+
+    Starting worker processes means importing the kit, pandas' neighbours and the exporter again in
+    each (~2 s on 2 cores) before the kernel is even asked for. Here, from :meth:`start` on, three
+    things overlap: the kernel starts (and imports pandas and altair) in its own process, this process
+    imports papermill and the exporter, and Chromium starts only if a PDF is due. The jobs are the
+    worker's own functions (:func:`analysis.build.worker.execute_job`, ``print_job``), so the reports
+    are byte-identical to those of :class:`LocalExecutor`.
+    """
+
+    def __init__(self, jobs: int = 1, *, log_path: Path, fresh_kernels: bool = False, timeout: float = 600,
+                 build_id: str = "0" * 12):
+        self.log_path = Path(log_path)
+        self.config = dict(role="main", data_dir=str(data_dir()), log=str(self.log_path), fresh_kernels=fresh_kernels,
+                           timeout=timeout, build_id=build_id)
+        self.state = None
+        self.lanes: dict[str, _Lane] = {}
+        self.log_file = None
+
+    def _lane(self, stage: str) -> _Lane:
+        from analysis.build import worker
+
+        if self.state is None:
+            self.log_file = open(self.log_path, "w")  # noqa: SIM115  (closed in close())
+            self.state = worker.main_process_state(self.config, threading.Event(), self.log_file)
+        if stage not in self.lanes:
+            self.lanes[stage] = _Lane(f"medcoding-{stage}")
+            if stage == "execute":
+                # The kernel's own thread (as in a worker process) starts it now; this lane imports the
+                # exporter meanwhile, before its first job.
+                self.state.thread = _Lane("medcoding-kernel")
+                if not self.config["fresh_kernels"]:
+                    self.state.thread.submit(worker._start_kernel, self.state)
+                self.lanes[stage].submit(worker.prepare_exporter, self.state)
+            else:
+                self.lanes[stage].submit(worker._printer, self.state)  # the browser starts now
+        return self.lanes[stage]
+
+    def start(self, stage: str, workers: int) -> None:
+        self._lane(stage)
+
+    def submit(self, stage: str, job: dict):
+        from analysis.build import worker
+
+        function = worker.execute_job if stage == "execute" else worker.print_job
+        return self._lane(stage).submit(function, job, self.state)
+
+    def wait_any(self, futures: list) -> list:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+        return list(finished)
+
+    def stop(self) -> None:
+        from analysis.build import worker
+
+        if self.state is not None:
+            worker.stop_main_process_state(self.state)
+            if self.state.thread is not None:  # a kernel still starting is killed once it has started
+                self.state.thread.submit(worker.stop_main_process_state, self.state)
+        self.lanes = {}  # their daemon threads end with the process
+
+    def close(self) -> None:
+        state = self.state
+        if state is not None and "print" in self.lanes:
+            self.lanes["print"].submit(_close_printer, state)  # in its own thread: playwright is bound to it
+        for lane in self.lanes.values():
+            lane.close()
+        if state is not None and state.thread is not None:
+            # Queued behind whatever the kernel thread still has (a kernel still starting is then shut down too).
+            with contextlib.suppress(Exception):
+                state.thread.submit(_shutdown_kernel, state).result(timeout=60)
+            state.thread.close(timeout=10)
+        self.lanes, self.state = {}, None
+        if self.log_file is not None:
+            self.log_file.close()
+            self.log_file = None
+
+
+def _shutdown_kernel(state) -> None:
+    kernel, state.kernel = state.kernel, None
+    if kernel is not None:
+        kernel.shutdown()
+
+
+def _close_printer(state) -> None:
+    if state.printer is not None:
+        with contextlib.suppress(Exception):
+            state.printer.close()
+        state.printer = None

@@ -32,9 +32,12 @@ class Runner:
     its HTML is written, while the kernels go on with the next notebooks.
     """
 
-    def __init__(self, out, manifest, executor, jobs, progress, log, paper: str = "letter"):
+    def __init__(self, out, manifest, executor, jobs, progress, log, paper: str = "letter", choose_executor=None):
+        """``executor`` None: ``choose_executor(number of reports due)`` gives one when the first job is due."""
         self.out, self.manifest, self.executor, self.jobs = out, manifest, executor, max(1, int(jobs))
         self.paper = paper
+        self.choose_executor = choose_executor
+        self.due_later = 0  # reports a later run() may add (the index), counted when choosing the executor
         self.progress, self.log = progress, log
         self.outcomes: list[Outcome] = []
         self.interrupted = False
@@ -78,6 +81,9 @@ class Runner:
         work = self._work(reports, force)
         if not work:
             return
+        if self.executor is None:
+            self.executor = self.choose_executor(len(work) + self.due_later)
+            self.due_later = 0
         executions = sum(not job["print_only"] for _, job in work)
         if any("pdf" in job["formats"] for _, job in work):
             self.executor.start("print", max(1, min(self.jobs // 2, len(work))))  # its browser starts while kernels start

@@ -54,6 +54,9 @@ _W: "_WorkerState | None" = None
 class _WorkerState:
     def __init__(self, config, stop_event):
         self.config, self.stop_event = config, stop_event
+        # What the notebooks' start() reads: given to every kernel (a worker process also sets it on itself).
+        self.kernel_env = {TARGET_ENV: "html", DATA_DIR_ENV: config["data_dir"], "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        self.kernel_output = None  # where kernels write their stdout/stderr; None: as this process does
         self.kernel = None
         self.printer = None
         self.prints = 0
@@ -96,9 +99,41 @@ def worker_init(config, stop_event):
     # The kernel starts (and imports pandas and altair) while this process imports the exporter: the two
     # overlap, and the first job finds a warm kernel. Jobs queue behind it on the same thread.
     _W.thread.submit(_start_kernel, _W)
-    from analysis.export import html  # noqa: F401  (imported once per worker; its modules are code inputs)
+    from analysis.export import html  # (imported once per worker; its modules are code inputs)
+
+    html.start_vega_bundle()  # made while the kernel starts, not during the first report's export
 
     _W.code = _worker_code()
+
+
+def main_process_state(config, stop_event, log_file):
+    """The state of a worker that is this process itself (:class:`~analysis.build.executor.InProcessExecutor`):
+    nothing is redirected or signalled; kernels write to ``log_file``."""
+    state = _WorkerState({**config, "role": "main"}, stop_event)
+    state.kernel_output = log_file
+    return state
+
+
+def prepare_exporter(state) -> None:
+    """Import the exporter (and papermill) and note the code the worker itself runs, as a worker process does
+    at start-up; meant to run while the kernel starts."""
+    from analysis.export import html
+
+    html.start_vega_bundle()
+    import papermill  # noqa: F401
+
+    _register_engine()
+    state.code = _worker_code()
+
+
+def stop_main_process_state(state) -> None:
+    """Stop at once (Ctrl-C) in this process: kill the kernel, remove the temporary files."""
+    state.stop_event.set()
+    for path in list(state.temp_files):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    if state.kernel is not None:
+        state.kernel.kill()
 
 
 def _watch_parent(parent: int) -> None:
@@ -161,7 +196,7 @@ del _sys, _util, _spec, _module"""
 def _start_kernel(state) -> None:
     """Start the worker's kernel now (in the kernel thread); warm it unless every report gets a fresh one.
     A kernel that does not start is left for the first job, which then reports why."""
-    kernel = _Kernel()
+    kernel = _Kernel(state)
     try:
         kernel.start(None if state.config["fresh_kernels"] else
                      _WARM.format(probe=kernel_probe.__file__, modules=list(WARM_MODULES)))
@@ -175,8 +210,8 @@ def _start_kernel(state) -> None:
 class _Kernel:
     """One kernel, started from this Python, kept for many notebooks."""
 
-    def __init__(self):
-        self.km = _kernel_manager()
+    def __init__(self, state=None):
+        self.km = _kernel_manager(state.kernel_env if state else {}, state.kernel_output if state else None)
         self.kc = None
         self.last_nb = None
 
@@ -239,7 +274,7 @@ class _Kernel:
         self._remove_socket_folder()
 
 
-def _kernel_manager():
+def _kernel_manager(env: dict, output=None):
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
 
@@ -251,8 +286,14 @@ def _kernel_manager():
             if self._kernel_spec is None:
                 from ipykernel.kernelspec import RESOURCES, get_kernel_dict
 
-                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **get_kernel_dict())
+                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **get_kernel_dict(), env=env)
             return self._kernel_spec
+
+        async def _async_pre_start_kernel(self, **kw):
+            if output is not None:  # also for a kernel nbclient starts (after a failure, --fresh-kernels)
+                kw.setdefault("stdout", output)
+                kw.setdefault("stderr", output)
+            return await super()._async_pre_start_kernel(**kw)
 
     # "python3": the name nbclient knows as an IPython kernel (history kept in memory, not in a shared file).
     # IPC sockets in a private folder instead of TCP ports: no port can be taken by another kernel between
@@ -296,9 +337,9 @@ def ready() -> int:
     return os.getpid()
 
 
-def execute_job(job: dict) -> dict:
-    """In a kernel worker: execute one report's notebook and write its HTML."""
-    state = _W
+def execute_job(job: dict, state=None) -> dict:
+    """In a kernel worker (or ``state``'s): execute one report's notebook and write its HTML."""
+    state = state or _W
     started = time.perf_counter()
     result = {"ok": False, "written": [], "seconds": 0.0, "worker": os.getpid()}
     if state.stop_event.is_set():
@@ -314,9 +355,9 @@ def execute_job(job: dict) -> dict:
     return result
 
 
-def print_job(job: dict) -> dict:
-    """In a printer worker: print one report's HTML (on disk) to its PDF."""
-    state = _W
+def print_job(job: dict, state=None) -> dict:
+    """In a printer worker (or ``state``'s): print one report's HTML (on disk) to its PDF."""
+    state = state or _W
     started = time.perf_counter()
     result = {"ok": True, "written": [], "worker": os.getpid()}
     if state.stop_event.is_set():
@@ -376,11 +417,15 @@ def _execute(state, nb, job):
     from papermill.exceptions import PapermillExecutionError
 
     _register_engine()
-    if state.kernel is None:  # the last one failed or did not start (or --fresh-kernels): papermill starts one
-        state.kernel = _Kernel()
-    kernel = state.kernel
+    used = []
 
     def run():
+        # Here, in the kernel thread, after the warm kernel's start queued before it: deciding in the job's
+        # thread raced that start (a second, cold kernel was started and left running).
+        if state.kernel is None:  # the last one failed or did not start (or --fresh-kernels): papermill starts one
+            state.kernel = _Kernel(state)
+        kernel = state.kernel
+        used.append(kernel)
         return papermill.execute_notebook(
             nb, None, parameters=job["params"], engine_name=_ENGINE, kernel_name="python3", progress_bar=False,
             log_output=False, execution_timeout=state.config["timeout"], start_timeout=120, medcoding_kernel=kernel)
@@ -389,17 +434,17 @@ def _execute(state, nb, job):
     try:
         executed = state.thread.submit(run).result()
     except PapermillExecutionError as failure:
-        executed = kernel.last_nb
+        executed = used[0].last_nb
         error = f"{failure.ename}: {_first_line(failure.evalue)} (in code cell {failure.exec_count})"
     except Exception as failure:
-        executed = kernel.last_nb
+        executed = used[0].last_nb if used else None
         error = f"{type(failure).__name__}: {_first_line(str(failure))}"
-    if error is not None or state.config["fresh_kernels"] or state.stop_event.is_set():
+    if used and (error is not None or state.config["fresh_kernels"] or state.stop_event.is_set()):
         # A kernel that failed may be busy or broken: the next report gets a new one.
         with contextlib.suppress(Exception):
-            state.thread.submit(kernel.shutdown).result(timeout=30)
+            state.thread.submit(used[0].shutdown).result(timeout=30)
         state.kernel = None
-    if state.stop_event.is_set():
+    if state.stop_event.is_set() and state.config["role"] != "main":
         _worker_terminate(signal.SIGTERM, None)
     return executed, error
 

@@ -21,6 +21,7 @@ import html as html_lib
 import json
 import os
 import re
+import threading
 from pathlib import Path
 
 import nbformat
@@ -42,17 +43,49 @@ REPORT_KEYWORDS = "medical coding, medical records specialists, SOC 29-2072, BLS
 # ---------------------------------------------------------------------------------------------- HTML
 
 
-@functools.lru_cache(maxsize=1)
+_BUNDLE_LOCK = threading.Lock()
+_bundle_maker = None
+_MAKE_BUNDLE = "import sys, vl_convert; sys.stdout.buffer.write(vl_convert.javascript_bundle().encode())"
+
+
+def start_vega_bundle() -> None:
+    """Start making :func:`vega_bundle` now, in a child process: vl-convert holds the GIL for the 1-3 s it
+    takes, which in this process would stall a kernel starting in another thread. A build calls this
+    while the kernel starts; :func:`vega_bundle` then collects it."""
+    global _bundle_maker
+    import subprocess
+    import sys
+
+    with _BUNDLE_LOCK:
+        if _bundle_maker is None and _vega_bundle.cache_info().currsize == 0:
+            _bundle_maker = subprocess.Popen([sys.executable, "-c", _MAKE_BUNDLE], stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL)
+
+
 def vega_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed as one script (~0.9 MB), made once per process (~1 s).
+    """Vega, Vega-Lite and Vega-Embed as one script (~0.9 MB), made once per process (1-3 s).
 
     It comes from vl-convert (no network) and sets ``window.vegaEmbed``. The template inserts it as
     a value, never parsed as Jinja (it contains ``{#``), inside a function wrapper.
     """
-    import vl_convert
+    with _BUNDLE_LOCK:
+        return _vega_bundle()
 
+
+@functools.lru_cache(maxsize=1)
+def _vega_bundle() -> str:
+    global _bundle_maker
+    maker, _bundle_maker = _bundle_maker, None
+    text = None
+    if maker is not None:
+        out, _ = maker.communicate()
+        text = out.decode() if maker.returncode == 0 and out else None
+    if text is None:  # not started, or the child failed: make it here
+        import vl_convert
+
+        text = vl_convert.javascript_bundle()
     # "</script" inside the code would end the page's <script> element early.
-    return re.sub(r"</(script)", r"<\\/\1", vl_convert.javascript_bundle(), flags=re.I)
+    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.I)
 
 
 def html_report(

@@ -31,6 +31,30 @@ def slider(name: str, value: float, label: str, minimum: float, maximum: float, 
         min=min(minimum, value), max=max(maximum, value), step=step, name=label))
 
 
+def select(name: str, value, label: str, options: list, labels: list[str] | None = None) -> alt.Parameter:
+    """A parameter bound to a labelled drop-down starting at ``value``; ``labels`` are what a reader sees.
+
+    >>> select("chosen_state", "TX", "State", ["CA", "TX"], ["California", "Texas"]).param.to_dict()["bind"]["labels"]
+    ['California', 'Texas']
+    """
+    if value not in options:
+        raise ValueError(f"{label}: the starting value {value!r} is not one of the options {list(options)}")
+    shown = {"labels": [str(x) for x in labels]} if labels is not None else {}
+    return alt.param(name=name, value=value, bind=alt.binding_select(options=list(options), name=label, **shown))
+
+
+def radio(name: str, value, label: str, options: list, labels: list[str] | None = None) -> alt.Parameter:
+    """A parameter bound to labelled radio buttons starting at ``value``.
+
+    >>> radio("chosen_measure", "median", "Wage measure", ["median", "mean"]).param.to_dict()["bind"]["input"]
+    'radio'
+    """
+    if value not in options:
+        raise ValueError(f"{label}: the starting value {value!r} is not one of the options {list(options)}")
+    shown = {"labels": [str(x) for x in labels]} if labels is not None else {}
+    return alt.param(name=name, value=value, bind=alt.binding_radio(options=list(options), name=label, **shown))
+
+
 def derived_param(name: str, expression: str) -> alt.Parameter:
     """A parameter the page recomputes from others (tests and labels read it with ``view.signal(name)``)."""
     return alt.param(name=name, expr=expression)
@@ -59,8 +83,20 @@ def shown_values(spec: dict) -> str:
     bound = [p for p in _params(spec) if isinstance(p.get("bind"), dict) and "value" in p]
     if not bound:
         return ""
-    parts = [f"{p['bind'].get('name') or p['name']} = {_value_text(p['value'])}" for p in bound]
+    parts = [f"{p['bind'].get('name') or p['name']} = {_bound_value_text(p)}" for p in bound]
     return "Values shown when the page opens and in print (the report's settings): " + "; ".join(parts) + "."
+
+
+def _bound_value_text(param: dict) -> str:
+    """A control's starting value as the reader sees it: a drop-down's or radio button's label if it has one.
+
+    >>> _bound_value_text(select("s", "TX", "State", ["CA", "TX"], ["California", "Texas"]).param.to_dict())
+    'Texas'
+    """
+    bind, value = param["bind"], param["value"]
+    if bind.get("labels") and value in bind.get("options", []):
+        return str(bind["labels"][bind["options"].index(value)])
+    return _value_text(value)
 
 
 def _value_text(value) -> str:

@@ -440,6 +440,135 @@ def wage_tile_map(state: State, year: int, measure: str, compare_with: list[Stat
     )
 
 
+# --------------------------------------------------------------------------- the state selector (offline what-if)
+
+MEASURES = ("median", "mean")
+
+
+def state_choices() -> pd.DataFrame:
+    """Every area's wage, rank and difference from the national figure, for every year data/ holds and both measures.
+
+    One row per (year, measure, area) plus a national row (``state_abbr == "US"``) per year and measure: the
+    figures the report page shows when a reader picks a state, a year and a measure, computed here (so they
+    equal :func:`wage_comparison`) and carried in the chart's data. Missing figures stay missing ("not available").
+
+    >>> c = state_choices().set_index(["year", "measure", "state_abbr"])
+    >>> row = c.loc[(2024, "median", "TX")]
+    >>> int(row.wage_usd), int(row.rank_derived), int(row.difference_from_national_usd_derived), row.rank_text
+    (47230, 43, -3020, '43 of 51')
+    >>> c.loc[(2023, "median", "WY")].wage_text, c.loc[(2024, "mean", "CA")].difference_text
+    ('not available', 'not available')
+    """
+    rows = []
+    for year in sorted(STATE_WAGE_FILES):
+        for measure in MEASURES:
+            ranked = ranked_wages(year, measure)
+            national = national_wage(year, measure)
+            national_usd = None if national is None else int(national.value)
+            wages = ranked.wage_usd.astype("Float64")
+            low, high = wages.min(), wages.max()
+            for r in ranked.itertuples():
+                wage = _int_or_none(r.wage_usd)
+                diff = None if wage is None or national_usd is None else wage - national_usd
+                rows.append(dict(year=year, measure=measure, state=r.state, state_abbr=r.state_abbr,
+                                 tile_row=int(r.tile_row), tile_col=int(r.tile_col), wage_usd=wage, wage_text=money(wage),
+                                 rank_derived=_int_or_none(r.rank_derived), areas_ranked=int(r.areas_ranked),
+                                 rank_text=rank_text(r.rank_derived, r.areas_ranked),
+                                 difference_from_national_usd_derived=diff, difference_text=signed_money(diff),
+                                 national_text=money(national_usd),
+                                 # light text on the darkest third of that year's colour scale
+                                 label_color="white" if wage is not None and wage >= low + (high - low) * 2 / 3 else "black"))
+            rows.append(dict(year=year, measure=measure, state="United States", state_abbr="US", tile_row=None,
+                             tile_col=None, wage_usd=national_usd, wage_text=money(national_usd), rank_derived=None,
+                             areas_ranked=None, rank_text=NOT_AVAILABLE, difference_from_national_usd_derived=None,
+                             difference_text=NOT_AVAILABLE, national_text=money(national_usd), label_color="black"))
+    frame = pd.DataFrame(rows)
+    for column in ("tile_row", "tile_col", "wage_usd", "rank_derived", "areas_ranked", "difference_from_national_usd_derived"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def state_explorer(state: State, year: int, measure: str, compare_with: list[State] = ()) -> alt.VConcatChart:
+    """The tile map, the comparison bars and the chosen state's figures, with a state selector and year and
+    measure buttons that work in the offline HTML report (Vega-Lite params; they start at the report's settings).
+
+    >>> spec = state_explorer(lookup_state("TX"), 2024, "median").to_dict()
+    >>> [(p["name"], p["value"]) for p in spec["params"]]
+    [('chosen_state', 'TX'), ('chosen_year', 2024), ('chosen_measure', 'median')]
+    >>> len(spec["params"][0]["bind"]["options"])
+    51
+    """
+    from analysis.present import controls
+
+    data = state_choices()
+    areas = data[(data.year == data.year.max()) & (data.measure == MEASURES[0]) & (data.state_abbr != "US")]
+    areas = areas.sort_values("state")
+    peers = [s.abbr for s in compare_with if s != state]
+    params = [controls.select("chosen_state", state.abbr, "State", list(areas.state_abbr), list(areas.state)),
+              controls.radio("chosen_year", year, "BLS OEWS survey (May of)", sorted(STATE_WAGE_FILES)),
+              controls.radio("chosen_measure", measure, "Annual wage measure", list(MEASURES))]
+    # JSON-friendly: missing figures as null (Vega's isValid), never as a filled-in number
+    records = [{k: None if missing(v) else v.item() if hasattr(v, "item") else v for k, v in row.items()}
+               for row in data.to_dict(orient="records")]
+    shown = alt.Chart(alt.Data(values=records)).transform_filter("datum.year == chosen_year && datum.measure == chosen_measure")
+    peer_list = "[" + ", ".join(f"'{a}'" for a in peers) + "]"
+
+    tiles = shown.transform_filter("datum.state_abbr != 'US'").encode(
+        x=alt.X("tile_col:O", axis=None), y=alt.Y("tile_row:O", axis=None),
+        tooltip=[alt.Tooltip("state:N", title="State"), alt.Tooltip("wage_text:N", title="Wage"),
+                 alt.Tooltip("rank_text:N", title="Rank (derived)")])
+    tile_map = alt.layer(
+        tiles.mark_rect(color="gainsboro", stroke="white", strokeWidth=2),
+        tiles.transform_filter("isValid(datum.wage_usd)").mark_rect(stroke="white", strokeWidth=2).encode(
+            color=alt.Color("wage_usd:Q", title="Annual wage (USD)", scale=alt.Scale(scheme="tealblues"),
+                            legend=alt.Legend(format="$,d"))),
+        # the frames repeat what the figures above say: hidden from screen readers (an empty layer has no text)
+        *([tiles.transform_filter(f"indexof({peer_list}, datum.state_abbr) >= 0 && datum.state_abbr != chosen_state")
+           .mark_rect(fillOpacity=0, stroke="grey", strokeWidth=2, aria=False)] if peers else []),
+        tiles.transform_filter("datum.state_abbr == chosen_state").mark_rect(fillOpacity=0, stroke="black", strokeWidth=4,
+                                                                             aria=False),
+        tiles.mark_text(fontSize=11).encode(
+            text="state_abbr:N",
+            color=alt.when(alt.datum.label_color == "white").then(alt.value("white")).otherwise(alt.value("black"))),
+    ).properties(width=440, height=320, title=alt.Title(
+        "Annual wage by state: the chosen state framed in black" + (", compared states in grey" if peers else ""),
+        subtitle=["Source: BLS OEWS state files (data/evidence/). Grey = not available. Rank 1 = highest (derived)."]))
+
+    bars = shown.transform_filter(
+        f"datum.state_abbr == chosen_state || datum.state_abbr == 'US' || indexof({peer_list}, datum.state_abbr) >= 0"
+    ).transform_calculate(
+        role="datum.state_abbr == chosen_state ? 'chosen state' : datum.state_abbr == 'US' ? 'national' : 'compared state'",
+        order=f"datum.state_abbr == chosen_state ? 0 : datum.state_abbr == 'US' ? 99 : 1 + indexof({peer_list}, datum.state_abbr)",
+        bar_usd="isValid(datum.wage_usd) ? datum.wage_usd : 0",
+    ).encode(y=alt.Y("state:N", sort=alt.EncodingSortField("order"), title=None),
+             tooltip=[alt.Tooltip("state:N", title="Area"), alt.Tooltip("wage_text:N", title="Wage"),
+                      alt.Tooltip("rank_text:N", title="Rank (derived)"),
+                      alt.Tooltip("difference_text:N", title="Difference from national (derived)")])
+    comparison = alt.layer(
+        bars.mark_bar().encode(
+            x=alt.X("bar_usd:Q", title="Annual wage (USD)", axis=alt.Axis(format="$,d")),
+            color=alt.Color("role:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
+                domain=["chosen state", "compared state", "national"], scheme="tableau10"))),
+        bars.mark_text(align="left", dx=4).encode(x="bar_usd:Q", text="wage_text:N"),
+    ).properties(width=300, title=alt.Title("The chosen state beside the nation",
+                                            subtitle=["A missing bar says 'not available': no figure is filled in."]))
+
+    figures = shown.transform_filter("datum.state_abbr == chosen_state").transform_calculate(
+        wage_line="datum.state + ', May ' + datum.year + ' ' + datum.measure + ' annual wage: ' + datum.wage_text",
+        rank_line="'Rank among the areas with a figure (1 = highest; derived): ' + datum.rank_text",
+        difference_line="'Difference from the national ' + datum.measure + ' (' + datum.national_text + '): ' "
+                        "+ datum.difference_text + ' (derived)'",
+    )
+    panel = alt.layer(*[figures.mark_text(align="left", baseline="top", fontSize=13, fontWeight=weight).encode(
+        x=alt.value(0), y=alt.value(offset), text=f"{line}:N")
+        for line, offset, weight in [("wage_line", 0, "bold"), ("rank_line", 22, "normal"), ("difference_line", 44, "normal")]]
+    ).properties(width=440, height=64, title="The chosen state's figures (BLS OEWS; rank and difference derived)")
+
+    return alt.vconcat(panel, tile_map, comparison).add_params(*params).properties(
+        title=alt.Title("Choose a state, a survey year and a wage measure",
+                        subtitle=["The page starts at this report's settings; the reset button returns to them."]))
+
+
 # --------------------------------------------------------------------------- tables
 
 
