@@ -140,16 +140,17 @@ def chart_html(spec: dict, number: int) -> str:
     )
 
 
-_SPEC_IN_HTML = re.compile(
-    rf'<script type="application/json" class="{CHART_CLASS}-spec" data-chart="[^"]*">(.*?)</script>', re.S
-)
+# Attributes in any order: the report's HTML writer reorders them.
+_SPEC_IN_HTML = re.compile(rf'<script\b[^>]*\bclass="{CHART_CLASS}-spec"[^>]*>(.*?)</script>', re.S)
 
 
 def specs_in_html(html: str) -> list[dict]:
-    """The chart specs in embed code written by :func:`chart_html`, in order.
+    """The chart specs in embed code written by :func:`chart_html` (or in a report made of it), in order.
 
     >>> specs_in_html(chart_html({"mark": "point"}, 7) + chart_html({"mark": "bar"}, 1))
     [{'mark': 'point'}, {'mark': 'bar'}]
+    >>> specs_in_html('<script class="medcoding-chart-spec" data-chart="c" type="application/json">{}</script>')
+    [{}]
     """
     return [json.loads(text) for text in _SPEC_IN_HTML.findall(html)]
 

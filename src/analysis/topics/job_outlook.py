@@ -314,7 +314,7 @@ def projection_chart(chosen: Projection) -> alt.Chart:
     )
     points = base.mark_point(filled=True, size=30)
     horizon = base.transform_filter(alt.datum.chosen & (alt.datum.year == chosen.horizon_year)).mark_point(
-        shape="diamond", size=220, filled=True).encode(color=alt.value("black"))
+        shape="diamond", size=220, filled=True).encode(color=alt.value(theme.INK))
     what_if, growth = _growth_control_layer(chosen)
     return (lines + points + horizon + what_if).add_params(*growth).properties(
         title=alt.Title(f"Projected employment of medical records specialists (derived), to {chosen.horizon_year}",
@@ -338,7 +338,7 @@ def _growth_control_layer(chosen: Projection):
               derived_param("projected_employment_at_horizon",
                             PROJECTED_EMPLOYMENT_FORMULA.vega({**names, "year": repr(chosen.horizon_year)}))]
     years = pd.DataFrame({"year": range(r.start_year, r.end_year + 1)})
-    line = alt.Chart(years).mark_line(color="black", strokeDash=[2, 2], strokeWidth=2).transform_calculate(
+    line = alt.Chart(years).mark_line(color=theme.INK, strokeDash=[2, 2], strokeWidth=2).transform_calculate(
         employment_derived=PROJECTED_EMPLOYMENT_FORMULA.vega({**names, "year": "datum.year"}),
     ).encode(x="year:O", y="employment_derived:Q")
     return line, params

@@ -221,10 +221,10 @@ def specialty_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
         color=alt.Color("demand_level:N", title="Demand (claim)", sort=list(reversed(DEMAND_LEVELS)),
                         scale=alt.Scale(domain=list(reversed(DEMAND_LEVELS)), scheme="orangered", reverse=True)),
         opacity=alt.condition("datum.chosen", alt.value(1.0), alt.value(0.4)),
-        stroke=alt.condition("datum.chosen", alt.value("black"), alt.value(None)),
+        stroke=alt.condition("datum.chosen", alt.value(theme.INK), alt.value(None)),
         strokeWidth=alt.condition("datum.chosen", alt.value(2), alt.value(0)),
     )
-    mids = base.mark_tick(color="black", thickness=2, size=14).encode(x="mid:Q")
+    mids = base.mark_tick(color=theme.INK, thickness=2, size=14).encode(x="mid:Q")
     return (bars + mids).properties(
         title=alt.Title(f"The article's salary range by specialty: {chosen} highlighted",
                         subtitle=["Bars: the article's ranges (claims, no year or source given); tick: midpoint (derived).",
