@@ -44,14 +44,15 @@ def profile(state: str = "TX", repeat: int = 3) -> dict[str, float]:
     stages["kernel imports, cold (pandas, altair, analysis)"], _ = _clock(lambda: subprocess.run(
         [python, "-c", "import analysis.notebook, analysis.topics.state_report"], check=True), repeat)
 
-    from analysis.build import worker
+    from analysis.build import execute_stage, worker
+    from analysis.build.kernel import Kernel, warm_code
     from analysis.build.plan import plan
     from analysis.export.chromium import ChromiumPrinter, find_chromium
 
     kernels = []
 
     def start_kernel():
-        kernel = worker._Kernel()
+        kernel = Kernel()
         kernel.start()
         kernels.append(kernel)
 
@@ -75,11 +76,11 @@ def profile(state: str = "TX", repeat: int = 3) -> dict[str, float]:
                   timeout=600, build_id="0" * 12)
     from concurrent.futures import ThreadPoolExecutor
 
-    state_ = worker._WorkerState(config, threading.Event())
+    state_ = worker.WorkerState(config, threading.Event())
     state_.thread = ThreadPoolExecutor(max_workers=1)
     state_.kernel = kernel
     state_.code = {}
-    kernel_probe_warm = worker._WARM.format(probe=worker.kernel_probe.__file__, modules=list(worker.WARM_MODULES))
+    kernel_probe_warm = warm_code()
 
     def warm():
         from jupyter_core.utils import run_sync
@@ -97,7 +98,7 @@ def profile(state: str = "TX", repeat: int = 3) -> dict[str, float]:
     phases = []
     for _ in range(repeat):
         result = {"ok": False, "written": []}
-        worker._execute_and_export(state_, job, result)
+        execute_stage.execute_and_export(state_, job, result)
         phases.append(result["phases"])
         Path(result["html_temp"]).replace(job["html"])
     stages["cells (warm kernel, reset between reports)"] = statistics.median(p["execute"] for p in phases)

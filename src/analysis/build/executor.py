@@ -199,10 +199,10 @@ class InProcessExecutor:
                 # exporter meanwhile, before its first job.
                 self.state.thread = _Lane("medcoding-kernel")
                 if not self.config["fresh_kernels"]:
-                    self.state.thread.submit(worker._start_kernel, self.state)
+                    self.state.thread.submit(worker.start_kernel, self.state)
                 self.lanes[stage].submit(worker.prepare_exporter, self.state)
             else:
-                self.lanes[stage].submit(worker._printer, self.state)  # the browser starts now
+                self.lanes[stage].submit(worker.print_stage.printer, self.state)  # the browser starts now
         return self.lanes[stage]
 
     def start(self, stage: str, workers: int) -> None:
@@ -230,9 +230,11 @@ class InProcessExecutor:
         self.lanes = {}  # their daemon threads end with the process
 
     def close(self) -> None:
+        from analysis.build import worker
+
         state = self.state
         if state is not None and "print" in self.lanes:
-            self.lanes["print"].submit(_close_printer, state)  # in its own thread: playwright is bound to it
+            self.lanes["print"].submit(worker.print_stage.close_printer, state)  # in its own thread: playwright is bound to it
         for lane in self.lanes.values():
             lane.close()
         if state is not None and state.thread is not None:
@@ -251,9 +253,3 @@ def _shutdown_kernel(state) -> None:
     if kernel is not None:
         kernel.shutdown()
 
-
-def _close_printer(state) -> None:
-    if state.printer is not None:
-        with contextlib.suppress(Exception):
-            state.printer.close()
-        state.printer = None
