@@ -24,6 +24,7 @@ tree (main, workers, kernels, browsers), sampled every 0.1 s from ``/proc``; RSS
 shown too (it counts shared pages more than once).
 
     .venv/bin/python benchmarks/build_benchmark.py --jobs 2 --naive 6
+    .venv/bin/python benchmarks/build_benchmark.py --states 6 --naive 2 --repeat 2   # a short run, while developing
 
 Results are also written to ``benchmarks/results/build-<time>.json``. The machine may be shared; the
 load average before and after is printed with the figures.
@@ -98,13 +99,29 @@ def _memory(pid: int) -> tuple[int, int]:
     return pss, rss
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> tuple[tuple[int, int], float] | None:
+    """((pid, start time), CPU seconds so far) of one process, from /proc/PID/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (pid, int(fields[19])), (int(fields[11]) + int(fields[12])) / _TICK
+
+
 class PeakMemory:
-    """Samples a process tree's summed PSS and RSS until stopped; keeps the peaks and the largest tree."""
+    """Samples a process tree until stopped: its summed PSS and RSS (keeps the peaks and the largest tree)
+    and the CPU time of every process in it (a timeline of how many cores the tree kept busy)."""
 
     def __init__(self, pid: int, every: float = 0.1):
         self.pid, self.every = pid, every
         self.peak_pss = self.peak_rss = self.most_processes = 0
         self.at_peak: dict[str, int] = {}
+        self.cpu_by_process: dict[tuple[int, int], float] = {}
+        self.timeline: list[tuple[float, float]] = []  # (seconds since start, CPU seconds of the tree so far)
+        self._started = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -122,6 +139,11 @@ class PeakMemory:
         pss = rss = 0
         kinds: dict[str, int] = {}
         for pid in pids:
+            found = _cpu_seconds(pid)
+            if found is not None:
+                self.cpu_by_process[found[0]] = max(found[1], self.cpu_by_process.get(found[0], 0.0))
+        self.timeline.append((time.perf_counter() - self._started, sum(self.cpu_by_process.values())))
+        for pid in pids:
             p, r = _memory(pid)
             pss, rss = pss + p, rss + r
             kind = _kind(pid)
@@ -134,6 +156,19 @@ class PeakMemory:
     def stop(self):
         self._stop.set()
         self._thread.join()
+
+    def busy_by_part(self, parts: int = 10) -> list[float]:
+        """Cores kept busy (CPU seconds per second) in each of ``parts`` equal parts of the run: a build that
+        keeps both cores busy to its end shows no drop in its last parts."""
+        if len(self.timeline) < 2:
+            return []
+        end = self.timeline[-1][0]
+        shares = []
+        for part in range(parts):
+            start, stop = end * part / parts, end * (part + 1) / parts
+            inside = [cpu for t, cpu in self.timeline if start <= t <= stop]
+            shares.append((inside[-1] - inside[0]) / (stop - start) if len(inside) > 1 else 0.0)
+        return shares
 
 
 # ---------------------------------------------------------------------------------------------- runs
@@ -160,7 +195,7 @@ def run(command: list[str], env: dict, *, watch_memory: bool = False, cwd: Path 
     result = {"seconds": seconds, "cpu_seconds": _cpu() - cpu, "stdout": out, "stderr": err}
     if sampler:
         result.update(peak_pss=sampler.peak_pss, peak_rss=sampler.peak_rss, processes=sampler.most_processes,
-                      at_peak=sampler.at_peak)
+                      at_peak=sampler.at_peak, busy_by_tenth=sampler.busy_by_part(10))
     return result
 
 
@@ -173,10 +208,15 @@ def rebuilt_since(before: dict, out: Path) -> list[str]:
     return sorted(k for k, v in after.items() if before.get(k, {}).get("outputs") != v.get("outputs"))
 
 
+#: The reports the cold build and the rebuilds after it build: all (an empty selection), or fewer (``--states N``).
+SELECTION: list[str] = []
+
+
 def build(out: Path, env: dict, jobs: int, *extra: str, memory: bool = False) -> dict:
+    """``medcoding build`` of ``extra`` (by default :data:`SELECTION`) into ``out``: its time and what it rebuilt."""
     before = manifest_outputs(out) if (out / ".build-manifest.json").exists() else {}
-    result = run([str(BIN / "medcoding"), "build", "--out", str(out), "--jobs", str(jobs), "--no-progress", *extra],
-                 env, watch_memory=memory)
+    result = run([str(BIN / "medcoding"), "build", "--out", str(out), "--jobs", str(jobs), "--no-progress",
+                  *(extra or SELECTION)], env, watch_memory=memory)
     result["rebuilt"] = rebuilt_since(before, out)
     result["summary"] = result["stdout"].strip().splitlines()[0] if result["stdout"].strip() else ""
     return result
@@ -205,16 +245,27 @@ def one_report(work: Path, env: dict, jobs: int, repeat: int, state: str = "TX")
     """One state report rebuilt (``--force``, as after an edit), HTML + PDF and HTML only, beside plain
     papermill on the same notebook; the three runs alternate so that a busy spell hits them alike."""
     out = work / "one-report"
-    times: dict[str, list[float]] = {"html_pdf": [], "html": [], "papermill": []}
+    runs: dict[str, list[dict]] = {"html_pdf": [], "html": [], "papermill": []}
     for _ in range(repeat):
-        times["html_pdf"].append(build(out, env, jobs, "--state", state, "--force")["seconds"])
-        times["html"].append(build(out, env, jobs, "--state", state, "--force", "--format", "html")["seconds"])
-        times["papermill"].append(run([str(BIN / "papermill"), str(REPO / "notebooks" / "state_report.ipynb"),
-                                       str(work / "one-report.ipynb"), "-p", "state", state, "--no-progress-bar",
-                                       "--log-level", "WARNING"], {**env, "MEDCODING_TARGET": "html"})["seconds"])
-    result = {name: statistics.median(values) for name, values in times.items()}
-    result.update(report=f"states/{state}", runs=times)
+        runs["html_pdf"].append(build(out, env, jobs, "--state", state, "--force"))
+        runs["html"].append(build(out, env, jobs, "--state", state, "--force", "--format", "html"))
+        runs["papermill"].append(run([str(BIN / "papermill"), str(REPO / "notebooks" / "state_report.ipynb"),
+                                      str(work / "one-report.ipynb"), "-p", "state", state, "--no-progress-bar",
+                                      "--log-level", "WARNING"], {**env, "MEDCODING_TARGET": "html"}))
+    result = {name: statistics.median(r["seconds"] for r in values) for name, values in runs.items()}
+    # CPU seconds of each whole process tree: what the other users of a shared machine change least.
+    result["cpu"] = {name: statistics.median(r["cpu_seconds"] for r in values) for name, values in runs.items()}
+    result.update(report=f"states/{state}", runs={name: [r["seconds"] for r in values] for name, values in runs.items()})
     return result
+
+
+def _states() -> list[str]:
+    """The 51 areas' abbreviations, those of the naive loop first (so that a short run builds those too)."""
+    from analysis.build.plan import plan
+
+    every = [r.params["state"] for r in plan(states="all", topics=None, assignments=None, formats=("html",),
+                                             notebooks_dir=REPO / "notebooks", index=False)]
+    return NAIVE_STATES + [abbr for abbr in every if abbr not in NAIVE_STATES]
 
 
 def machine() -> str:
@@ -232,9 +283,13 @@ def summary_table(results: dict) -> str:
     """The figures the README's speed table shows, with the targets of issue 11."""
     cold, one = results["cold"], results["one_report"]
     rows = [("machine", results["machine"], ""), ("load average before / after", f"{results['load_before']} / {results['load_after']}", "")]
+    if results.get("selection"):
+        rows.append(("short run", " ".join(results["selection"]), ""))
     rows.append((f"cold build, {cold['reports']} reports, {cold['kind']}, --jobs {results['jobs']}",
                  f"{cold['seconds']:.1f} s = {cold['per_report']:.2f} s a report (CPU {cold['cpu_per_report']:.2f} s a report)", ""))
     rows.append(("CPU busy share during the cold build", f"{cold['busy_share']:.0%} of {results['cpus']} cores", ""))
+    if cold.get("busy_by_tenth"):
+        rows.append(("cores busy in each tenth of the cold build", _tenths(cold["busy_by_tenth"]), ""))
     if "naive" in results:
         rows.append((f"naive loop ({results['naive']['reports']} state reports)", f"{results['naive']['per_report']:.2f} s a report", ""))
         rows.append(("cold build vs naive loop, per report", f"{results['ratio_naive_over_cold']:.1f}x faster", ">= 12x"))
@@ -243,10 +298,16 @@ def summary_table(results: dict) -> str:
     rows.append(("plain papermill CLI, same notebook", f"{one['papermill']:.2f} s", ""))
     rows.append(("one report HTML + PDF / papermill", f"{one['html_pdf'] / one['papermill']:.2f}x", "<= 0.6x"))
     rows.append(("one report HTML only / papermill", f"{one['html'] / one['papermill']:.2f}x", ""))
+    rows.append(("CPU of one report, HTML + PDF / HTML only / papermill",
+                 f"{one['cpu']['html_pdf']:.2f} s / {one['cpu']['html']:.2f} s / {one['cpu']['papermill']:.2f} s", ""))
     rows.append(("no-change rebuild", f"{results['no_change']['seconds']:.2f} s", "< 0.2 s"))
     rows.append((f"peak memory, --jobs {results['jobs']} (PSS of the process tree)", f"{cold['peak_pss'] / 2**30:.2f} GiB", "<= 1.5 GiB"))
     lines = ["| what | this run | target |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines)
+
+
+def _tenths(shares: list[float]) -> str:
+    return " ".join(f"{share:.2f}" for share in shares)
 
 
 def edit_row(path: Path, key: str, column: int, change) -> None:
@@ -275,7 +336,13 @@ def main(argv=None) -> int:
                              "environment has no .pyc files")
     parser.add_argument("--repeat", type=int, default=3, metavar="N",
                         help="runs of each one-report measurement (median shown; default 3)")
+    parser.add_argument("--states", type=int, default=None, metavar="N",
+                        help="a short run: the cold build and the rebuilds after it cover N state reports (and every "
+                             "topic and the index) instead of all 51 (default: all)")
     args = parser.parse_args(argv)
+    if args.states is not None:
+        sys.path.insert(0, str(REPO / "src"))
+        SELECTION[:] = ["--state", ",".join(_states()[: max(1, args.states)]), "--topic", "all", "--index"]
 
     sys.path.insert(0, str(REPO / "src"))
     from analysis.export.chromium import find_chromium
@@ -299,7 +366,7 @@ def main(argv=None) -> int:
     results_machine = machine()
     print(f"Machine: {results_machine}")
     print(f"Work folder: {work}; {os.cpu_count()} CPUs; load average {load()}; Chromium: {chromium or 'none'}", flush=True)
-    results = {"machine": results_machine, "jobs": args.jobs, "cpus": os.cpu_count(), "load_before": load(), "chromium": str(chromium),
+    results = {"machine": results_machine, "selection": list(SELECTION), "jobs": args.jobs, "cpus": os.cpu_count(), "load_before": load(), "chromium": str(chromium),
                "bytecode_cache": str(args.bytecode_cache) if args.bytecode_cache else None}
 
     try:
@@ -312,7 +379,9 @@ def main(argv=None) -> int:
 def _measure(args, work: Path, data: Path, out: Path, env: dict, chromium, results: dict) -> int:
     cold = build(out, env, args.jobs, memory=True)
     n_reports = len(cold["rebuilt"])
-    results["cold"] = {k: cold[k] for k in ("seconds", "cpu_seconds", "peak_pss", "peak_rss", "processes", "summary", "at_peak")}
+    results["cold"] = {k: cold[k] for k in ("seconds", "cpu_seconds", "peak_pss", "peak_rss", "processes", "summary", "at_peak",
+                                            "busy_by_tenth")}
+    results["cold"]["load_after"] = load()
     results["cold"]["reports"] = n_reports
     results["cold"]["per_report"] = cold["seconds"] / n_reports
     results["cold"]["cpu_per_report"] = cold["cpu_seconds"] / n_reports
@@ -322,10 +391,11 @@ def _measure(args, work: Path, data: Path, out: Path, env: dict, chromium, resul
           f"{cold['seconds'] / n_reports:.2f} s a report (CPU {cold['cpu_seconds'] / n_reports:.2f} s a report); peak memory {cold['peak_pss'] / 2**30:.2f} GiB PSS "
           f"({cold['peak_rss'] / 2**30:.2f} GiB RSS summed) over up to {cold['processes']} processes", flush=True)
     print("   at the peak: " + ", ".join(f"{k} {v / 2**20:.0f} MiB" for k, v in sorted(cold["at_peak"].items(), key=lambda kv: -kv[1])))
+    print(f"   cores busy in each tenth of the build: {_tenths(cold['busy_by_tenth'])}; load average after: {load()}", flush=True)
 
     again = build(out, env, args.jobs)
     results["no_change"] = {"seconds": again["seconds"], "rebuilt": again["rebuilt"], "summary": again["summary"]}
-    print(f"2. no change: {again['seconds']:.2f} s in all, {len(again['rebuilt'])} rebuilt ({again['summary']})", flush=True)
+    print(f"2. no change: {again['seconds']:.2f} s in all, {len(again['rebuilt'])} rebuilt ({again['summary']}); load {load()}", flush=True)
     if again["rebuilt"]:  # e.g. someone edited a notebook or a helper during the cold build
         print("   why: " + "; ".join(line for line in again["stderr"].splitlines() if line.startswith("[")))
 
@@ -348,7 +418,7 @@ def _measure(args, work: Path, data: Path, out: Path, env: dict, chromium, resul
           f"+ {', '.join(others) or 'nothing else'}; not rebuilt: "
           f"{', '.join(sorted(set(manifest_outputs(out)) - set(one_state['rebuilt']))) or 'none'}")
     print(f"3c. one row of {SURVEYS} changed: rebuilt {', '.join(surveys['rebuilt']) or 'nothing'} "
-          f"in {surveys['seconds']:.1f} s", flush=True)
+          f"in {surveys['seconds']:.1f} s; load {load()}", flush=True)
 
     if args.naive:
         states = NAIVE_STATES[: args.naive]
@@ -364,11 +434,13 @@ def _measure(args, work: Path, data: Path, out: Path, env: dict, chromium, resul
         print(f"4. naive loop on {loop['reports']} state reports: {loop['per_report']:.2f} s a report ({steps}); "
               f"CPU {loop['cpu_per_report']:.2f} s a report")
         print(f"   cold build is {ratio:.1f}x faster per report than the naive loop (wall clock), "
-              f"and uses {cpu_ratio:.1f}x less CPU per report", flush=True)
+              f"and uses {cpu_ratio:.1f}x less CPU per report; load {load()}", flush=True)
 
     results["one_report"] = one = one_report(work, env, args.jobs, args.repeat)
     print(f"5. one report ({one['report']}, --force), median of {args.repeat}: HTML + PDF {one['html_pdf']:.2f} s, "
-          f"HTML only {one['html']:.2f} s; plain papermill CLI on the same notebook {one['papermill']:.2f} s", flush=True)
+          f"HTML only {one['html']:.2f} s; plain papermill CLI on the same notebook {one['papermill']:.2f} s "
+          f"({one['html_pdf'] / one['papermill']:.2f}x and {one['html'] / one['papermill']:.2f}x); CPU "
+          f"{one['cpu']['html_pdf']:.2f} s / {one['cpu']['html']:.2f} s / {one['cpu']['papermill']:.2f} s; load {load()}", flush=True)
 
     results["load_after"] = load()
     print(f"load average after: {results['load_after']}")
