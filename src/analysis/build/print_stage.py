@@ -1,8 +1,8 @@
 """The print stage: a report's HTML (on disk) printed to its PDF by the worker's headless Chromium.
 
-One browser is kept per printer worker (:func:`printer`), started as soon as the worker is, so that it
-is ready when the first HTML is. A build with no Chromium still writes its HTML: each print job says
-why its PDF was skipped.
+One browser, and one page in it, is kept per printer worker for all its reports (:func:`printer`),
+started and warmed up as soon as the worker is, so that it is ready when the first HTML is. A build with
+no Chromium still writes its HTML: each print job says why its PDF was skipped.
 """
 
 from __future__ import annotations
@@ -12,11 +12,6 @@ from pathlib import Path
 
 from analysis.build.execute_stage import first_line
 from analysis.build.files import temp_path
-
-#: A Chromium that printed many reports holds on to ~20 MB more for each (measured: 450 MB after the
-#: first, 800 MB after the twentieth), so each printer starts a fresh one after this many PDFs (~1 s).
-PRINTS_PER_BROWSER = 8
-
 
 def print_pdf(state, job: dict, result: dict) -> None:
     """Print the job's HTML to its PDF (a temporary file); a failure is noted in ``result["pdf_error"]``."""
@@ -28,7 +23,6 @@ def print_pdf(state, job: dict, result: dict) -> None:
     tmp_pdf = temp_path(pdf_path)
     state.temp_files.add(tmp_pdf)
     try:
-        state.prints += 1
         browser.print_pdf(Path(job["html"]), tmp_pdf, paper=job.get("paper", "letter"))
         result["written"].append("pdf")
         # Moved into place by the main process, after the manifest records it; it stays in the registry so that
@@ -42,9 +36,7 @@ def print_pdf(state, job: dict, result: dict) -> None:
 
 
 def printer(state):
-    """``state``'s browser (started now if it is not running), or None if there is no Chromium to start."""
-    if state.printer is not None and state.prints >= PRINTS_PER_BROWSER:
-        close_printer(state)
+    """``state``'s browser (started and warmed up now if it is not running), or None if there is no Chromium."""
     if state.printer is None and state.chromium_problem is None:
         from analysis.export.chromium import ChromiumMissing, ChromiumPrinter, find_chromium
 
@@ -55,6 +47,9 @@ def printer(state):
             state.printer = ChromiumPrinter(path).__enter__()
         except ChromiumMissing as missing:
             state.chromium_problem = str(missing)
+            return None
+        with contextlib.suppress(Exception):  # a warm-up that fails costs nothing: the first report tries again
+            state.printer.warm_up()
     return state.printer
 
 
@@ -63,4 +58,4 @@ def close_printer(state) -> None:
     if state.printer is not None:
         with contextlib.suppress(Exception):
             state.printer.close()
-    state.printer, state.prints = None, 0
+    state.printer = None

@@ -42,7 +42,6 @@ class WorkerState:
         self.kernel_output = None  # where kernels write their stdout/stderr; None: as this process does
         self.kernel = None
         self.printer = None
-        self.prints = 0
         self.chromium_problem: str | None = None
         self.temp_files: set = set()
         self.code: dict[str, str] = {}
