@@ -10,7 +10,8 @@
    executor (:mod:`~analysis.build.executor`: this process for one or two reports, else process pools
    of :mod:`~analysis.build.worker`), each
    file written atomically and recorded in the manifest;
-4. **index** (:mod:`~analysis.build.index`): built last, linking the reports on disk;
+4. **index** (:mod:`~analysis.build.index`): built once every other report's HTML is recorded, linking
+   the reports on disk (the last PDFs print meanwhile);
 5. **summary** (:mod:`~analysis.build.summary`): what was built, skipped or failed, and the exit code.
 
 Output layout (``--out``, default ``reports/``)::
@@ -96,13 +97,11 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
         # in this process (nothing to start but a kernel), more in process pools.
         runner = Runner(out, manifest, executor, jobs, progress, log, paper=paper,
                         choose_executor=lambda due: executors.choose(due, jobs, **options))
-        index_page = [r for r in reports if r.kind == "index"]
-        runner.due_later = len(index_page)  # the index may follow: counted when choosing
+        # The index links the reports on disk: it runs once every other report's HTML is recorded (their PDFs may
+        # still be printing; it does not link them).
+        runner.last = [(r, functools.partial(index_parameters, manifest, out)) for r in reports if r.kind == "index"]
         try:
             runner.run([r for r in reports if r.kind != "index"], force)
-            if index_page and not runner.interrupted:  # last: it links the reports on disk now
-                index_page[0].params = index_parameters(manifest, out)
-                runner.run(index_page, force)
         finally:
             if runner.executor is not None:
                 runner.executor.close()

@@ -38,6 +38,9 @@ class Executor(Protocol):
     def stop(self) -> None:
         """Stop at once (Ctrl-C): cancel what has not started, make the workers clean up and exit."""
 
+    # Optional: ``release(stage)``, told when no more jobs of ``stage`` will come (the runner calls it if the
+    # executor has it): its workers may go, e.g. the kernels while the last PDFs print.
+
     def close(self) -> None:
         """Wait for the workers to finish and release them."""
 
@@ -53,6 +56,7 @@ class LocalExecutor:
         self.log_path, self.fresh_kernels, self.timeout = Path(log_path), fresh_kernels, timeout
         self.printers = max(1, self.jobs // 2)
         self.pools: dict = {}
+        self.released: list = []  # pools told that no more jobs come: their workers finish and exit
         self.started: dict[str, list] = {}
         self.stop_event = None
         self.log_reset = False
@@ -79,6 +83,14 @@ class LocalExecutor:
         finished, _ = wait(futures, return_when=FIRST_COMPLETED)
         return list(finished)
 
+    def release(self, stage: str) -> None:
+        """No more jobs of ``stage``: its workers exit once done (kernels stop now, not when the last PDF is printed)."""
+        pool = self.pools.pop(stage, None)
+        self.started.pop(stage, None)
+        if pool is not None:
+            pool.shutdown(wait=False)
+            self.released.append(pool)
+
     def _pool(self, stage, workers):
         if stage in self.pools:
             return self.pools[stage]
@@ -101,7 +113,8 @@ class LocalExecutor:
         return self.pools[stage]
 
     def stop(self) -> None:
-        pools, self.pools, self.started = list(self.pools.values()), {}, {}
+        pools, self.pools, self.started = list(self.pools.values()) + self.released, {}, {}
+        self.released = []
         if self.stop_event is not None:
             self.stop_event.set()
         processes = []
@@ -118,9 +131,9 @@ class LocalExecutor:
                 process.kill()
 
     def close(self) -> None:
-        for executor in self.pools.values():
+        for executor in [*self.pools.values(), *self.released]:
             executor.shutdown(wait=True)
-        self.pools, self.started = {}, {}
+        self.pools, self.started, self.released = {}, {}, []
 
 
 def choose(due: int, jobs: int, **options):
@@ -220,6 +233,11 @@ class InProcessExecutor:
         finished, _ = wait(futures, return_when=FIRST_COMPLETED)
         return list(finished)
 
+    def release(self, stage: str) -> None:
+        """No more notebooks: the kernel shuts down now, in its own thread, while the PDF prints."""
+        if stage == "execute" and self.state is not None and self.state.thread is not None:
+            self.state.thread.submit(_shutdown_kernel, self.state)
+
     def stop(self) -> None:
         from analysis.build import worker
 
@@ -233,14 +251,18 @@ class InProcessExecutor:
         from analysis.build import worker
 
         state = self.state
+        stopping = None
+        if state is not None and state.thread is not None:
+            # Queued behind whatever the kernel thread still has (a kernel still starting is then shut down too);
+            # the browser closes meanwhile.
+            stopping = state.thread.submit(_shutdown_kernel, state)
         if state is not None and "print" in self.lanes:
             self.lanes["print"].submit(worker.print_stage.close_printer, state)  # in its own thread: playwright is bound to it
         for lane in self.lanes.values():
             lane.close()
-        if state is not None and state.thread is not None:
-            # Queued behind whatever the kernel thread still has (a kernel still starting is then shut down too).
+        if stopping is not None:
             with contextlib.suppress(Exception):
-                state.thread.submit(_shutdown_kernel, state).result(timeout=60)
+                stopping.result(timeout=60)
             state.thread.close(timeout=10)
         self.lanes, self.state = {}, None
         if self.log_file is not None:

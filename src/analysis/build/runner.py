@@ -37,7 +37,10 @@ class Runner:
         self.out, self.manifest, self.executor, self.jobs = out, manifest, executor, max(1, int(jobs))
         self.paper = paper
         self.choose_executor = choose_executor
-        self.due_later = 0  # reports a later run() may add (the index), counted when choosing the executor
+        #: Reports built after every other one's HTML (the index), each with the function that gives its parameters
+        #: then: [(report, parameters)]. Counted when choosing the executor.
+        self.last: list = []
+        self.released: set[str] = set()
         self.progress, self.log = progress, log
         self.outcomes: list[Outcome] = []
         self.interrupted = False
@@ -78,22 +81,21 @@ class Runner:
 
     # -- running
     def run(self, reports, force):
+        """Build what is stale among ``reports``, then among :attr:`last`, whose parameters are asked for once
+        every other report's HTML is recorded (the index: it links the reports on disk), so that it runs while
+        the last PDFs still print. With no notebook left to run, the executor may let its kernels go."""
+        later, self.last = self.last, []
         work = self._work(reports, force)
+        if not work and later:  # nothing to wait for: the last reports' parameters are known now
+            work, later = self._work(_with_parameters(later), force), []
         if not work:
             return
         if self.executor is None:
-            self.executor = self.choose_executor(len(work) + self.due_later)
-            self.due_later = 0
-        executions = sum(not job["print_only"] for _, job in work)
-        if any("pdf" in job["formats"] for _, job in work):
-            self.executor.start("print", max(1, min(self.jobs // 2, len(work))))  # its browser starts while kernels start
-        if executions:
-            self.executor.start("execute", min(self.jobs, executions))
-        bar = self._progress_bar(len(work))
+            self.executor = self.choose_executor(len(work) + len(later))
+        total = len(work) + len(later)
+        bar = self._progress_bar(total)
         pending, executed = {}, {}
-        for report, job in work:
-            stage = "print" if job["print_only"] else "execute"
-            pending[self.executor.submit(stage, job)] = (stage, report, job)
+        self._submit(work, pending)
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         done = 0
         try:
@@ -117,7 +119,19 @@ class Runner:
                         outcome = self._outcome(report, job, executed.pop(report.id, None), result)
                     self.outcomes.append(outcome)
                     done += 1
-                    self._tick(bar, done, len(work), outcome)
+                    self._tick(bar, done, total, outcome)
+                if any(stage == "execute" for stage, _, _ in pending.values()):
+                    continue
+                if later:  # every other report's HTML is recorded: the last ones can link them now
+                    last = _with_parameters(later)
+                    more, later = self._work(last, force), []
+                    total -= len(last) - len(more)  # up to date: not waited for
+                    if bar is not None:
+                        bar.total = total
+                        bar.refresh()
+                    self._submit(more, pending)
+                if not any(stage == "execute" for stage, _, _ in pending.values()):
+                    self._release("execute")
         except _Interrupted:
             self.interrupted = True
             self.executor.stop()
@@ -129,6 +143,24 @@ class Runner:
                 signal.signal(sig, handler)
             if bar is not None:
                 bar.close()
+
+    def _submit(self, work, pending) -> None:
+        """Start the workers ``work`` needs (browsers while kernels start), then hand it all to the executor."""
+        executions = sum(not job["print_only"] for _, job in work)
+        if any("pdf" in job["formats"] for _, job in work):
+            self.executor.start("print", max(1, min(self.jobs // 2, len(work))))
+        if executions:
+            self.executor.start("execute", min(self.jobs, executions))
+        for report, job in work:
+            stage = "print" if job["print_only"] else "execute"
+            pending[self.executor.submit(stage, job)] = (stage, report, job)
+
+    def _release(self, stage: str) -> None:
+        """Tell the executor that no more jobs of ``stage`` will come (if it wants to know: it may stop those workers)."""
+        release = getattr(self.executor, "release", None)
+        if release is not None and stage not in self.released:
+            self.released.add(stage)
+            release(stage)
 
     def _on_signal(self, signum, frame):
         self.signal = signum
@@ -235,3 +267,10 @@ class Runner:
             status, reason = ("built" if written else "skipped"), job["reason"]
         return Outcome(report.id, status, written, reason, (executed or {}).get("failed_notebook"),
                        (printed or {}).get("pdf_skipped"), seconds, phases, (executed or printed or {}).get("worker"))
+
+
+def _with_parameters(later) -> list:
+    """The reports of ``later`` (``[(report, parameters)]``), each given its parameters now."""
+    for report, parameters in later:
+        report.params = parameters()
+    return [report for report, _ in later]
