@@ -47,8 +47,10 @@ class Executor(Protocol):
 
 class LocalExecutor:
     """Two process pools (``spawn``) on this machine: ``jobs`` kernel workers, and printer workers (one
-    per two kernel workers). One browser for two workers instead of one each keeps a 2-job build under
-    2 GB (a Chromium that has printed a few reports holds 0.5-0.8 GB)."""
+    per two kernel workers). Printing a report costs about as much CPU as running its notebook (measured
+    on 2 cores: ~0.7 s against ~0.8 s), so one printer per two kernel workers, kept busy by the runner
+    (it holds a notebook back while PDFs wait for a printer), keeps every core busy; and one browser
+    (~450 MB) for two workers keeps a 2-job build under 1.5 GB."""
 
     def __init__(self, jobs: int, *, log_path: Path, fresh_kernels: bool = False, timeout: float = 600,
                  build_id: str = "0" * 12):

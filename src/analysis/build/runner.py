@@ -8,6 +8,7 @@ atomically after every report, so an interrupted build keeps what it finished).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import os
@@ -36,6 +37,7 @@ class Runner:
         """``executor`` None: ``choose_executor(number of reports due)`` gives one when the first job is due."""
         self.out, self.manifest, self.executor, self.jobs = out, manifest, executor, max(1, int(jobs))
         self.paper = paper
+        self.printers = max(1, self.jobs // 2)  # as the local executor has: one per two kernel workers
         self.choose_executor = choose_executor
         #: Reports built after every other one's HTML (the index), each with the function that gives its parameters
         #: then: [(report, parameters)]. Counted when choosing the executor.
@@ -95,7 +97,9 @@ class Runner:
         total = len(work) + len(later)
         bar = self._progress_bar(total)
         pending, executed = {}, {}
-        self._submit(work, pending)
+        waiting: collections.deque = collections.deque()  # notebooks not yet handed to the executor
+        self._start(work)
+        self._submit(work, pending, waiting)
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         done = 0
         try:
@@ -120,7 +124,8 @@ class Runner:
                     self.outcomes.append(outcome)
                     done += 1
                     self._tick(bar, done, total, outcome)
-                if any(stage == "execute" for stage, _, _ in pending.values()):
+                self._hand_over(pending, waiting)
+                if waiting or any(stage == "execute" for stage, _, _ in pending.values()):
                     continue
                 if later:  # every other report's HTML is recorded: the last ones can link them now
                     last = _with_parameters(later)
@@ -129,8 +134,9 @@ class Runner:
                     if bar is not None:
                         bar.total = total
                         bar.refresh()
-                    self._submit(more, pending)
-                if not any(stage == "execute" for stage, _, _ in pending.values()):
+                    self._start(more)
+                    self._submit(more, pending, waiting)
+                if not waiting and not any(stage == "execute" for stage, _, _ in pending.values()):
                     self._release("execute")
         except _Interrupted:
             self.interrupted = True
@@ -144,16 +150,34 @@ class Runner:
             if bar is not None:
                 bar.close()
 
-    def _submit(self, work, pending) -> None:
-        """Start the workers ``work`` needs (browsers while kernels start), then hand it all to the executor."""
+    def _start(self, work) -> None:
+        """Start the workers ``work`` needs now (browsers while kernels start; kernels warm before their first job)."""
         executions = sum(not job["print_only"] for _, job in work)
         if any("pdf" in job["formats"] for _, job in work):
-            self.executor.start("print", max(1, min(self.jobs // 2, len(work))))
+            self.executor.start("print", max(1, min(self.printers, len(work))))
         if executions:
             self.executor.start("execute", min(self.jobs, executions))
+
+    def _submit(self, work, pending, waiting) -> None:
+        """Print jobs go to the executor now; notebooks wait their turn (:meth:`_hand_over`), the topic reports
+        first: their PDFs take longest to print, so the build does not end waiting for one."""
         for report, job in work:
-            stage = "print" if job["print_only"] else "execute"
-            pending[self.executor.submit(stage, job)] = (stage, report, job)
+            if job["print_only"]:
+                pending[self.executor.submit("print", job)] = ("print", report, job)
+        waiting.extend(sorted(((r, j) for r, j in work if not j["print_only"]), key=lambda rj: rj[0].kind != "topic"))
+        self._hand_over(pending, waiting)
+
+    def _hand_over(self, pending, waiting) -> None:
+        """Give the executor as many notebooks as keep every core busy to the end: one per worker, but fewer while
+        PDFs wait for a printer (printing is about as much work as running the notebook: the printers then get
+        their cores, rather than a pile of PDFs being left to print after the last notebook)."""
+        stages = [stage for stage, _, _ in pending.values()]
+        running = stages.count("execute")
+        limit = self.jobs if stages.count("print") <= self.printers else max(1, self.jobs - self.printers)
+        while waiting and running < limit:
+            report, job = waiting.popleft()
+            pending[self.executor.submit("execute", job)] = ("execute", report, job)
+            running += 1
 
     def _release(self, stage: str) -> None:
         """Tell the executor that no more jobs of ``stage`` will come (if it wants to know: it may stop those workers)."""
