@@ -275,5 +275,5 @@ class InProcessExecutor:
 def _shutdown_kernel(state) -> None:
     kernel, state.kernel = state.kernel, None
     if kernel is not None:
-        kernel.shutdown()
+        kernel.discard()
 

@@ -102,6 +102,19 @@ class Kernel:
             self.km.cleanup_connection_file()
         self._remove_socket_folder()
 
+    def discard(self):
+        """Stop the kernel at once and remove its files, for a kernel no notebook will use again. Faster than
+        :meth:`shutdown` (~0.1 s less: no interrupt first, no polling until it has gone) and just as clean."""
+        if self.kc is not None:
+            with contextlib.suppress(Exception):
+                self.kc.stop_channels()
+            self.kc = None
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        self.kill()
+        if process is not None:
+            with contextlib.suppress(Exception):
+                process.wait(timeout=10)  # reaped, not left a zombie
+
     def shutdown(self):
         from jupyter_core.utils import run_sync
 

@@ -159,7 +159,7 @@ def _worker_close():
         return
     if state.kernel is not None:
         with contextlib.suppress(Exception):
-            state.thread.submit(state.kernel.shutdown).result(timeout=10)
+            state.thread.submit(state.kernel.discard).result(timeout=10)
     if state.printer is not None:
         with contextlib.suppress(Exception):
             state.printer.close()
