@@ -1,10 +1,15 @@
 """Where the time of one report goes, stage by stage, measured in one run on this machine.
 
-Stages, in the order a one-report build meets them: a worker process starts (new Python, the builder's
-imports); its kernel starts; the kernel imports what the notebooks import; the notebook's cells run;
-the HTML export; Chromium starts; the page loads and its charts draw; the PDF prints. Each is timed
-on its own (wall clock, seconds; median of ``--repeat`` runs where a stage can be repeated), so
-a stage that a build overlaps with another still shows its full cost here.
+Stages, in the order a one-report build meets them. In this process (what ``medcoding build --state TX``
+does before and beside its kernel): Python and the builder's imports; the exporter's imports (nbconvert,
+papermill); the Vega bundle (a child process). In the kernel: its start, the imports every report needs
+(the warm-up), the notebook's cells. Then the HTML export (the first one, and one after the warm-up the
+build does while the first notebook runs); Chromium's start and its warm-up; the page load, the charts and
+the PDF (the first report after the warm-up, and the next ones); discarding the kernel.
+
+Each stage is timed on its own (wall clock, seconds; median of ``--repeat`` runs where it can be repeated;
+CPU seconds beside it where the stage runs in this process or a child it waits for), so a stage that a build
+overlaps with another still shows its full cost. The last lines add up the one-report build's critical path.
 
     .venv/bin/python benchmarks/stage_profile.py --state TX
 """
@@ -12,6 +17,7 @@ a stage that a build overlaps with another still shows its full cost here.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -23,30 +29,55 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _clock(fn, repeat=1):
-    times, value = [], None
+    """(median wall seconds, median CPU seconds of this process and its waited-for children, last value)."""
+    walls, cpus, value = [], [], None
     for _ in range(repeat):
-        started = time.perf_counter()
+        cpu, started = _cpu(), time.perf_counter()
         value = fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), value
+        walls.append(time.perf_counter() - started)
+        cpus.append(_cpu() - cpu)
+    return statistics.median(walls), statistics.median(cpus), value
 
 
-def profile(state: str = "TX", repeat: int = 3) -> dict[str, float]:
+def _python(code: str):
+    return lambda: subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
+
+
+def profile(state: str = "TX", repeat: int = 3) -> dict[str, tuple[float, float | None]]:
     sys.path.insert(0, str(REPO / "src"))
     import analysis  # noqa: F401  (the rfc3987 stand-in, as in every process of the kit)
 
-    stages: dict[str, float] = {}
-    python = sys.executable
-    stages["python start (bare)"], _ = _clock(lambda: subprocess.run([python, "-c", "pass"], check=True), repeat)
-    stages["worker start (Python + builder imports)"], _ = _clock(lambda: subprocess.run(
-        [python, "-c", "import analysis.build.worker, analysis.export.html, papermill"], check=True), repeat)
-    stages["kernel imports, cold (pandas, altair, analysis)"], _ = _clock(lambda: subprocess.run(
-        [python, "-c", "import analysis.notebook, analysis.topics.state_report"], check=True), repeat)
+    stages: dict[str, tuple[float, float | None]] = {}
+
+    def stage(name, fn, repeat=1, cpu=True):
+        wall, used, value = _clock(fn, repeat)
+        stages[name] = (wall, used if cpu else None)
+        return value
+
+    stage("python start (bare)", _python("pass"), repeat)
+    stage("python + builder imports (what a no-change rebuild needs)", _python("import analysis.cli, analysis.build"), repeat)
+    stage("papermill CLI's own import (no rfc3987 stand-in: jsonschema builds its grammars)", _python("import papermill"),
+          repeat)
+    stage("exporter imports (nbconvert, papermill)", _python("import analysis.export.html, papermill"), repeat)
+    stage("Vega bundle (child process)", _python("import sys, vl_convert; vl_convert.javascript_bundle()"), repeat)
+    stage("worker process start (spawn: Python + builder + exporter imports)",
+          _python("import analysis.build.worker, analysis.export.html, papermill"), repeat)
+    stage("kernel imports, cold, in a bare Python (pandas, altair, analysis)",
+          _python("import analysis.notebook, analysis.topics.state_report"), repeat)
+
+    from concurrent.futures import ThreadPoolExecutor
 
     from analysis.build import execute_stage, worker
     from analysis.build.kernel import Kernel, warm_code
     from analysis.build.plan import plan
+    from analysis.build.runner import Runner
+    from analysis.core.paths import data_dir
     from analysis.export.chromium import ChromiumPrinter, find_chromium
 
     kernels = []
@@ -56,74 +87,103 @@ def profile(state: str = "TX", repeat: int = 3) -> dict[str, float]:
         kernel.start()
         kernels.append(kernel)
 
-    stages["kernel start (process + ready)"], _ = _clock(start_kernel, repeat)
+    stage("kernel start (process + ready; its CPU is not counted)", start_kernel, repeat, cpu=False)
     for extra in kernels[1:]:
-        extra.shutdown()
+        extra.discard()
     kernel = kernels[0]
+    thread = ThreadPoolExecutor(max_workers=1)
+
+    def warm():
+        from jupyter_core.utils import run_sync
+
+        async def go():
+            msg_id = kernel.kc.execute(warm_code(), silent=True, store_history=False)
+            while True:
+                msg = await kernel.kc.get_iopub_msg(timeout=120)
+                if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status" \
+                        and msg["content"]["execution_state"] == "idle":
+                    return await kernel.kc.get_shell_msg(timeout=120)
+        thread.submit(run_sync(go)).result()
+
+    stage("kernel warm-up: the imports every report needs, in the kernel", warm, cpu=False)
 
     # One report through the builder's own worker code, in this process, with the kernel started above.
     out = Path(tempfile.mkdtemp(prefix="medcoding-profile-"))
     report = plan(states=state, topics=None, assignments=None, formats=("html",), notebooks_dir=REPO / "notebooks",
                   index=False)[0]
-    from analysis.build.runner import Runner
 
     class _NoExecutor:
         pass
 
     runner = Runner(out, {"reports": {}}, _NoExecutor(), 1, False, lambda *a, **k: None)
     (_, job), = runner._work([report], force=True)
-    config = dict(role="kernel", data_dir=str(analysis.core.paths.data_dir()), log=str(out / "log"), fresh_kernels=False,
+    config = dict(role="kernel", data_dir=str(data_dir()), log=str(out / "log"), fresh_kernels=False,
                   timeout=600, build_id="0" * 12)
-    from concurrent.futures import ThreadPoolExecutor
-
     state_ = worker.WorkerState(config, threading.Event())
-    state_.thread = ThreadPoolExecutor(max_workers=1)
-    state_.kernel = kernel
-    state_.code = {}
-    kernel_probe_warm = warm_code()
-
-    def warm():
-        from jupyter_core.utils import run_sync
-
-        async def go():
-            msg_id = kernel.kc.execute(kernel_probe_warm, silent=True, store_history=False)
-            while True:
-                msg = await kernel.kc.get_iopub_msg(timeout=120)
-                if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status" \
-                        and msg["content"]["execution_state"] == "idle":
-                    return await kernel.kc.get_shell_msg(timeout=120)
-        state_.thread.submit(run_sync(go)).result()
-
-    stages["kernel imports, in the kernel (warm-up)"], _ = _clock(warm)
+    state_.thread, state_.kernel, state_.code = thread, kernel, {}
+    execute_stage.warm_exporter()  # as the build does while the first notebook runs
     phases = []
     for _ in range(repeat):
         result = {"ok": False, "written": []}
         execute_stage.execute_and_export(state_, job, result)
         phases.append(result["phases"])
         Path(result["html_temp"]).replace(job["html"])
-    stages["cells (warm kernel, reset between reports)"] = statistics.median(p["execute"] for p in phases)
-    stages["HTML export"] = statistics.median(p["export"] for p in phases)
-    state_.thread.submit(kernel.shutdown).result()
+    stages["cells (warm kernel, reset between reports; in the kernel)"] = (statistics.median(p["execute"] for p in phases), None)
+    stages["HTML export, after the build's warm-up export"] = (statistics.median(p["export"] for p in phases), None)
+    # The first export of a process (what a build without the warm-up export paid after the notebook) and the
+    # next, in a child process, on the notebook executed above.
+    import copy
+
+    import nbformat
+
+    executed = copy.deepcopy(kernel.last_nb)
+    execute_stage.strip_internal(executed)
+    path = out / "executed.ipynb"
+    nbformat.write(executed, path)
+    code = ("import sys, time, nbformat; from analysis.export.html import html_report, vega_bundle; vega_bundle();"
+            "nb = nbformat.read(sys.argv[1], as_version=4); args = dict(title='x', data_date='', sources=[]);"
+            "t = time.perf_counter(); html_report(nb, **args); a = time.perf_counter() - t;"
+            "t = time.perf_counter(); html_report(nb, **args); print(a, time.perf_counter() - t)")
+    runs = [subprocess.run([sys.executable, "-c", code, str(path)], check=True, capture_output=True, text=True).stdout.split()
+            for _ in range(repeat)]
+    stages["HTML export, the first in a process (no warm-up)"] = (statistics.median(float(a) for a, _ in runs), None)
+    stages["HTML export, the next in a process"] = (statistics.median(float(b) for _, b in runs), None)
+    stage("kernel discarded", lambda: thread.submit(kernel.discard).result(), cpu=False)
 
     chromium = find_chromium()
     if chromium is not None:
         printer = ChromiumPrinter(chromium)
-        stages["Chromium start"], _ = _clock(printer.__enter__)
-        loads, prints = [], []
-        for _ in range(repeat + 1):
-            page = printer._open_page()
-            started = time.perf_counter()
-            page.goto(Path(job["html"]).resolve().as_uri(), wait_until="load")
-            page.wait_for_function("() => window.medcodingCharts && window.medcodingCharts.done")
-            loads.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            page.pdf(path=str(out / "x.pdf"), prefer_css_page_size=True, print_background=True)
-            prints.append(time.perf_counter() - started)
-        stages["page load + charts, first page"] = loads[0]
-        stages["page load + charts, next pages"] = statistics.median(loads[1:])
-        stages["print (page.pdf)"] = statistics.median(prints)
+        stage("Chromium start (its CPU is not counted)", printer.__enter__, cpu=False)
+        stage("Chromium warm-up (a small file: page printed)", printer.warm_up, cpu=False)
+        stage("first report printed after the warm-up (load, charts, PDF, metadata)",
+              lambda: printer.print_pdf(job["html"], out / "first.pdf"), cpu=False)
+        stage("next reports printed by the same page", lambda: printer.print_pdf(job["html"], out / "next.pdf"), repeat,
+              cpu=False)
         printer.close()
+        cold = ChromiumPrinter(chromium).__enter__()
+        stage("first report printed by a browser not warmed up", lambda: cold.print_pdf(job["html"], out / "cold.pdf"),
+              cpu=False)
+        cold.close()
+    thread.shutdown()
     return stages
+
+
+def critical_path(stages: dict) -> list[tuple[str, float]]:
+    """The one-report build's critical path, as the build overlaps its stages (see analysis.build.executor):
+    the kernel starts, warms up and runs the cells while this process imports the exporter and a child makes
+    the Vega bundle (needed only by the export) and Chromium starts and warms up (needed only by the print)."""
+    get = lambda name: stages[name][0] if name in stages else 0.0  # noqa: E731
+    kernel = (get("kernel start (process + ready; its CPU is not counted)")
+              + get("kernel warm-up: the imports every report needs, in the kernel")
+              + get("cells (warm kernel, reset between reports; in the kernel)"))
+    beside = get("exporter imports (nbconvert, papermill)") + get("Vega bundle (child process)")
+    start = get("python + builder imports (what a no-change rebuild needs)")
+    html = start + max(kernel, beside) + get("HTML export, after the build's warm-up export") + get("kernel discarded")
+    browser = start + get("Chromium start (its CPU is not counted)") + get("Chromium warm-up (a small file: page printed)")
+    pdf = max(html, browser) + get("first report printed after the warm-up (load, charts, PDF, metadata)")
+    return [("critical path, HTML only: start + max(kernel start, warm-up and cells; exporter imports and Vega "
+             "bundle) + export + discard", html), ("critical path, HTML + PDF: the same + the first print", pdf),
+            ("of which the kernel (start, warm-up, cells), as in plain papermill", kernel)]
 
 
 def main(argv=None) -> int:
@@ -131,8 +191,14 @@ def main(argv=None) -> int:
     parser.add_argument("--state", default="TX")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    for name, seconds in profile(args.state, args.repeat).items():
-        print(f"  {name:<50} {seconds:6.2f} s")
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    stages = profile(args.state, args.repeat)
+    print(f"Stages of one report (states/{args.state}); load average {load} before, "
+          f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])} after")
+    for name, (seconds, cpu) in stages.items():
+        print(f"  {name:<78} {seconds:6.2f} s" + (f"  (CPU {cpu:.2f} s)" if cpu is not None else ""))
+    for name, seconds in critical_path(stages):
+        print(f"  {name}: {seconds:.2f} s")
     return 0
 
 
