@@ -1,8 +1,9 @@
 """The print stage: a report's HTML (on disk) printed to its PDF by the worker's headless Chromium.
 
-One browser, and one page in it, is kept per printer worker for all its reports (:func:`printer`),
-started and warmed up as soon as the worker is, so that it is ready when the first HTML is. A build with
-no Chromium still writes its HTML: each print job says why its PDF was skipped.
+One browser is kept per printer worker for all its reports (:func:`printer`; its page is renewed every
+:data:`~analysis.export.chromium.PRINTS_PER_PAGE` reports), started and warmed up as soon as the worker
+is, so that it is ready when the first HTML is. A build with no Chromium still writes its HTML: each
+print job says why its PDF was skipped.
 """
 
 from __future__ import annotations

@@ -153,10 +153,10 @@ class Runner:
     def _start(self, work) -> None:
         """Start the workers ``work`` needs now (browsers while kernels start; kernels warm before their first job)."""
         executions = sum(not job["print_only"] for _, job in work)
-        if any("pdf" in job["formats"] for _, job in work):
-            self.executor.start("print", max(1, min(self.printers, len(work))))
         if executions:
             self.executor.start("execute", min(self.jobs, executions))
+        if any("pdf" in job["formats"] for _, job in work):
+            self.executor.start("print", max(1, min(self.printers, len(work))))
 
     def _submit(self, work, pending, waiting) -> None:
         """Print jobs go to the executor now; notebooks wait their turn (:meth:`_hand_over`), the topic reports

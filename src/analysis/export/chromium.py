@@ -15,6 +15,7 @@ process, fonts, the print pipeline); :meth:`ChromiumPrinter.warm_up` pays that w
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import html as html_lib
 import io
@@ -29,9 +30,8 @@ from analysis.core.errors import lookup
 from analysis.export.errors import ChartsNotDrawn, ChromiumMissing, ReportError
 
 #: Flags for every headless Chromium the kit starts (with a fresh profile each time): nothing runs
-#: in the background, nothing is fetched or synced. No back/forward cache: it keeps every page printed
-#: alive in the renderer (measured: its memory grew from 70 MB to 890 MB over 56 reports, against a
-#: plateau near 350 MB without it), and a printer never goes back.
+#: in the background, nothing is fetched or synced. (No ``--disable-features``: playwright passes its own
+#: list, and a second one would replace it.)
 BROWSER_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -40,8 +40,13 @@ BROWSER_FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--disable-features=BackForwardCache",
 )
+
+#: A page's renderer holds on to more memory with each report it prints (measured: 40 MB after the
+#: first, 300-900 MB after 56, depending on when V8 collects), so after this many the page's context is
+#: closed (its renderer ends) and the next report opens a new one: ~0.3 s once, against ~1 s to restart
+#: the browser as the printer used to.
+PRINTS_PER_PAGE = 8
 
 #: Paper sizes a PDF can be printed on (``medcoding build --paper``), and their names in playwright.
 PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
@@ -99,8 +104,9 @@ class PrintResult:
 class ChromiumPrinter:
     """One headless Chromium (driven by playwright, never downloaded), reused to print many reports.
 
-    One browser page is reused too, for every report: a new one costs a new renderer process, about as
-    much CPU as printing a report (measured: 1.5 s a report with a new context each, 0.6 s reusing one). Every
+    One browser page is reused too, for :data:`PRINTS_PER_PAGE` reports: a new one costs a new renderer
+    process, about as much CPU as printing a report (measured: 1.5 s a report with a new context each,
+    0.6 s reusing one), but one kept for ever keeps growing. Every
     page load has the network cut: a request that is not for a local file is blocked and listed in the
     :class:`PrintResult`. :meth:`print_pdf` waits until every chart is drawn and raises
     :class:`ChartsNotDrawn` if one fails or they take longer than ``timeout`` seconds.
@@ -112,6 +118,7 @@ class ChromiumPrinter:
             raise ChromiumMissing()
         self.executable, self.timeout, self.paper = path, timeout, lookup("paper", paper, PAPER_SIZES)
         self._playwright = self._browser = self._page = None
+        self._page_prints = 0
         self._result: PrintResult | None = None
 
     def __enter__(self) -> "ChromiumPrinter":
@@ -151,6 +158,7 @@ class ChromiumPrinter:
         if self._browser is not None:
             self._browser.close()
             self._browser = self._page = None
+            self._page_prints = 0
         if self._playwright is not None:
             self._playwright.stop()
             self._playwright = None
@@ -172,8 +180,7 @@ class ChromiumPrinter:
             page.pdf(format=PAPER_SIZES[self.paper], print_background=True, display_header_footer=True,
                      header_template=_header(""), footer_template=_footer("warm-up"), tagged=True, outline=True)
         except Exception:
-            page.context.close()  # the first report gets a new page
-            self._page = None
+            self._close_page()  # the first report gets a new page
             raise
 
     def _open_page(self):
@@ -242,13 +249,21 @@ class ChromiumPrinter:
                              language=about["lang"])
         except Exception:
             # A page in an unknown state is not reused for the next report.
-            page.context.close()
-            self._page = None
+            self._close_page()
             raise
         finally:
             self._result = None
+        self._page_prints += 1
+        if self._page_prints >= PRINTS_PER_PAGE:
+            self._close_page()  # its memory goes now; the next report opens a new page
         result.seconds = time.perf_counter() - started
         return result
+
+    def _close_page(self) -> None:
+        if self._page is not None:
+            with contextlib.suppress(Exception):
+                self._page.context.close()
+        self._page, self._page_prints = None, 0
 
 
 # What the PDF's header and metadata need from the page (its head's meta tags, written by export.html).
