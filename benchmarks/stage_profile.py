@@ -171,15 +171,16 @@ def profile(state: str = "TX", repeat: int = 3) -> dict[str, tuple[float, float 
 def critical_path(stages: dict) -> list[tuple[str, float]]:
     """The one-report build's critical path, as the build overlaps its stages (see analysis.build.executor):
     the kernel starts, warms up and runs the cells while this process imports the exporter and a child makes
-    the Vega bundle (needed only by the export) and Chromium starts and warms up (needed only by the print)."""
+    the Vega bundle (needed only by the export); Chromium starts and warms up once the kernel is warm."""
     get = lambda name: stages[name][0] if name in stages else 0.0  # noqa: E731
-    kernel = (get("kernel start (process + ready; its CPU is not counted)")
-              + get("kernel warm-up: the imports every report needs, in the kernel")
-              + get("cells (warm kernel, reset between reports; in the kernel)"))
+    warm = (get("kernel start (process + ready; its CPU is not counted)")
+            + get("kernel warm-up: the imports every report needs, in the kernel"))
+    kernel = warm + get("cells (warm kernel, reset between reports; in the kernel)")
     beside = get("exporter imports (nbconvert, papermill)") + get("Vega bundle (child process)")
     start = get("python + builder imports (what a no-change rebuild needs)")
     html = start + max(kernel, beside) + get("HTML export, after the build's warm-up export") + get("kernel discarded")
-    browser = start + get("Chromium start (its CPU is not counted)") + get("Chromium warm-up (a small file: page printed)")
+    # Chromium starts once the kernel is warm.
+    browser = start + warm + get("Chromium start (its CPU is not counted)") + get("Chromium warm-up (a small file: page printed)")
     pdf = max(html, browser) + get("first report printed after the warm-up (load, charts, PDF, metadata)")
     return [("critical path, HTML only: start + max(kernel start, warm-up and cells; exporter imports and Vega "
              "bundle) + export + discard", html), ("critical path, HTML + PDF: the same + the first print", pdf),
