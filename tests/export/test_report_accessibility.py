@@ -167,14 +167,7 @@ def test_reports_leave_out_what_only_a_notebook_user_can_act_on(reports, name):
     assert code_names == [], code_names
 
 
-# Their charts still carry their own colours: topics/salary_by_state.py and topics/state_report.py were
-# being edited elsewhere when the theme came in. strict: the test says so once they use the palette.
-_NOT_YET_ON_THE_PALETTE = {"states/TX", "topics/salary_by_state"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(p, marks=pytest.mark.xfail(
-    strict=True, reason="salary_by_state.py / state_report.py chart colours not yet moved to present.theme"))
-    if p in _NOT_YET_ON_THE_PALETTE else p for p in PDFS])
+@pytest.mark.parametrize("name", PDFS)
 def test_every_chart_uses_only_the_colour_blind_safe_palette(reports, name):
     specs = specs_in_html((reports / f"{name}.html").read_text(encoding="utf-8"))
     assert specs, "the report has charts"

@@ -23,6 +23,7 @@ from analysis.data.article import load_remote_advantages, load_remote_work_model
 from analysis.data.evidence import (PERCENTILES_2023_FILE, STATE_WAGE_FILES, employment_year, load_national_facts,
                                     load_state_wages, state_wage_measure)
 from analysis.teaching.exercises import computed, hint
+from analysis.present import theme
 from analysis.present.formats import NOT_AVAILABLE, count, missing, money, rank_text, signed_money, survey_month
 from analysis.present.markdown import Markdown
 from analysis.present.report_summary import Figure, Finding, Summary, first_sentence, plain
@@ -380,9 +381,12 @@ def comparison_chart(comparison: pd.DataFrame) -> alt.Chart:
         y=alt.Y("area:N", sort=list(comparison.area), title=None),
         tooltip=tooltip,
     )
+    roles = list(dict.fromkeys(comparison.role))
     bars = base.mark_bar().encode(
         x=alt.X("bar_usd:Q", title=f"{measure.capitalize()} annual wage (USD)", axis=alt.Axis(format="$,d")),
-        color=alt.Color("role:N", title=None, scale=alt.Scale(scheme="tableau10"), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("role:N", title=None, scale=alt.Scale(domain=roles, range=[_role_colour(r) for r in roles]),
+                        legend=alt.Legend(orient="bottom")),
+        stroke=alt.condition("datum.role == 'chosen state'", alt.value(theme.INK), alt.value(None)),
     )
     labels = base.mark_text(align="left", dx=4).encode(x="bar_usd:Q", text="wage_text:N")
     return (bars + labels).properties(
@@ -392,10 +396,28 @@ def comparison_chart(comparison: pd.DataFrame) -> alt.Chart:
     )
 
 
-def wage_tile_map(state: State, year: int, measure: str, compare_with: list[State] = ()) -> alt.Chart:
-    """Every state as a tile, coloured by wage; the chosen state framed in black, compared states in grey.
+def _role_colour(role: str) -> str:
+    """The chosen state in the highlight colour, the compared ones in the second, the nation muted."""
+    return {"chosen state": theme.HIGHLIGHT, "compared state": theme.COMPARED}.get(role, theme.MUTED)
 
-    DC keeps its own tile. Tiles without a figure are light grey and say "not available".
+
+def tile_label_colours(wages: pd.Series) -> list[str]:
+    """Each tile's label colour: ink, or the page's white on the darkest tiles (WCAG AA either way)."""
+    low, high = (None if pd.isna(v) else float(v) for v in (wages.min(), wages.max()))
+    return [theme.text_colour(None if pd.isna(v) else float(v), low, high) for v in wages]
+
+
+#: A tile's label: its state, and "n/a" below it where there is no figure (so grey is not the only cue).
+TILE_LABEL = "isValid(datum.wage_usd) ? datum.state_abbr : datum.state_abbr + '\\nn/a'"
+#: A tile label's colour, from its row's ``label_color`` (a value, not a scale: the tiles' colour scale is the wage's).
+TILE_LABEL_COLOUR = alt.when(alt.datum.label_color == theme.PAPER).then(alt.value(theme.PAPER)).otherwise(
+    alt.value(theme.INK))
+
+
+def wage_tile_map(state: State, year: int, measure: str, compare_with: list[State] = ()) -> alt.Chart:
+    """Every state as a tile, coloured by wage; the chosen state in a thick black frame, compared states dashed.
+
+    DC keeps its own tile. Tiles without a figure are light grey, marked "n/a", and say "not available".
 
     >>> spec = wage_tile_map(lookup_state("DC"), 2024, "median").to_dict()
     >>> spec["title"]["text"]
@@ -405,7 +427,6 @@ def wage_tile_map(state: State, year: int, measure: str, compare_with: list[Stat
     own = frame.set_index("state_abbr").loc[state.abbr]
     rank = "has no figure" if pd.isna(own.rank_derived) else f"ranks {int(own.rank_derived)} of {int(own.areas_ranked)}"
     wages = frame.wage_usd.astype("Float64")
-    low, high = wages.min(), wages.max()
     peers = {s.abbr for s in compare_with} - {state.abbr}
     data = pd.DataFrame({
         "state": frame.state, "state_abbr": frame.state_abbr,
@@ -414,28 +435,27 @@ def wage_tile_map(state: State, year: int, measure: str, compare_with: list[Stat
         "wage_text": frame.wage_usd.map(money),
         "rank_text": [rank_text(r, n) for r, n in zip(frame.rank_derived, frame.areas_ranked)],
         "role": ["chosen state" if a == state.abbr else "compared state" if a in peers else "other" for a in frame.state_abbr],
-        # Light text on the darkest third of the colour scale, so labels stay legible.
-        "label_color": ["white" if not pd.isna(v) and v >= low + (high - low) * 2 / 3 else "black" for v in wages],
+        "label_color": tile_label_colours(wages),
     })
     tooltip = [alt.Tooltip("state:N", title="State"), alt.Tooltip("wage_text:N", title=f"{measure.capitalize()} wage"),
                alt.Tooltip("rank_text:N", title="Rank (derived)")]
     base = alt.Chart(data).encode(
         x=alt.X("tile_col:O", axis=None), y=alt.Y("tile_row:O", axis=None), tooltip=tooltip)
-    empty = base.mark_rect(color="#e5e5e5", stroke="white", strokeWidth=2)
-    colored = base.transform_filter("isValid(datum.wage_usd)").mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("wage_usd:Q", title=f"{measure.capitalize()} wage (USD)", scale=alt.Scale(scheme="tealblues"),
+    empty = base.mark_rect(color=theme.MISSING, stroke=theme.PAPER, strokeWidth=2)
+    colored = base.transform_filter("isValid(datum.wage_usd)").mark_rect(stroke=theme.PAPER, strokeWidth=2).encode(
+        color=alt.Color("wage_usd:Q", title=f"{measure.capitalize()} wage (USD)", scale=alt.Scale(scheme=theme.SEQUENTIAL),
                         legend=alt.Legend(format="$,d")))
-    frames = base.transform_filter("datum.role != 'other'").mark_rect(fillOpacity=0).encode(
-        stroke=alt.Stroke("role:N", title=None, scale=alt.Scale(domain=["chosen state", "compared state"], range=["black", "#888888"])),
-        strokeWidth=alt.StrokeWidth("role:N", scale=alt.Scale(domain=["chosen state", "compared state"], range=[4, 2]), legend=None),
-    )
-    labels = base.mark_text(fontSize=11).encode(
-        text="state_abbr:N", color=alt.when(alt.datum.label_color == "white").then(alt.value("white")).otherwise(alt.value("black")))
-    return (empty + colored + frames + labels).properties(
+    frames = [base.transform_filter("datum.role == 'chosen state'").mark_rect(fillOpacity=0, stroke=theme.INK, strokeWidth=4)]
+    if peers:  # an empty layer would be an unnamed image to a screen reader
+        frames.append(base.transform_filter("datum.role == 'compared state'").mark_rect(
+            fillOpacity=0, stroke=theme.INK, strokeWidth=2, strokeDash=[4, 2]))
+    labels = base.transform_calculate(label=TILE_LABEL).mark_text(fontSize=11, lineBreak="\n").encode(
+        text="label:N", color=TILE_LABEL_COLOUR)
+    return alt.layer(empty, colored, *frames, labels).properties(
         title=alt.Title(f"{measure.capitalize()} annual wage by state, May {year}: {state.name} {rank}",
                         subtitle=[f"Source: {_plain(_wage_source(year, measure))}.",
-                                  "Each square is one state (DC included); grey = not available; black frame = chosen state, "
-                                  "grey frame = compared states. Rank 1 = highest (derived)."]),
+                                  "Each square is one state (DC included); grey, marked n/a = not available; thick black "
+                                  "frame = chosen state, dashed frame = compared states. Rank 1 = highest (derived)."]),
         width=440, height=320,
     )
 
@@ -443,6 +463,7 @@ def wage_tile_map(state: State, year: int, measure: str, compare_with: list[Stat
 # --------------------------------------------------------------------------- the state selector (offline what-if)
 
 MEASURES = ("median", "mean")
+_EXPLORER_ROLES = ("chosen state", "compared state", "national")
 
 
 def state_choices() -> pd.DataFrame:
@@ -465,9 +486,8 @@ def state_choices() -> pd.DataFrame:
             ranked = ranked_wages(year, measure)
             national = national_wage(year, measure)
             national_usd = None if national is None else int(national.value)
-            wages = ranked.wage_usd.astype("Float64")
-            low, high = wages.min(), wages.max()
-            for r in ranked.itertuples():
+            label_colours = tile_label_colours(ranked.wage_usd.astype("Float64"))
+            for r, label_colour in zip(ranked.itertuples(), label_colours):
                 wage = _int_or_none(r.wage_usd)
                 diff = None if wage is None or national_usd is None else wage - national_usd
                 rows.append(dict(year=year, measure=measure, state=r.state, state_abbr=r.state_abbr,
@@ -476,12 +496,11 @@ def state_choices() -> pd.DataFrame:
                                  rank_text=rank_text(r.rank_derived, r.areas_ranked),
                                  difference_from_national_usd_derived=diff, difference_text=signed_money(diff),
                                  national_text=money(national_usd),
-                                 # light text on the darkest third of that year's colour scale
-                                 label_color="white" if wage is not None and wage >= low + (high - low) * 2 / 3 else "black"))
+                                 label_color=label_colour))
             rows.append(dict(year=year, measure=measure, state="United States", state_abbr="US", tile_row=None,
                              tile_col=None, wage_usd=national_usd, wage_text=money(national_usd), rank_derived=None,
                              areas_ranked=None, rank_text=NOT_AVAILABLE, difference_from_national_usd_derived=None,
-                             difference_text=NOT_AVAILABLE, national_text=money(national_usd), label_color="black"))
+                             difference_text=NOT_AVAILABLE, national_text=money(national_usd), label_color=theme.INK))
     frame = pd.DataFrame(rows)
     for column in ("tile_row", "tile_col", "wage_usd", "rank_derived", "areas_ranked", "difference_from_national_usd_derived"):
         frame[column] = frame[column].astype("Int64")
@@ -518,21 +537,21 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
         tooltip=[alt.Tooltip("state:N", title="State"), alt.Tooltip("wage_text:N", title="Wage"),
                  alt.Tooltip("rank_text:N", title="Rank (derived)")])
     tile_map = alt.layer(
-        tiles.mark_rect(color="gainsboro", stroke="white", strokeWidth=2),
-        tiles.transform_filter("isValid(datum.wage_usd)").mark_rect(stroke="white", strokeWidth=2).encode(
-            color=alt.Color("wage_usd:Q", title="Annual wage (USD)", scale=alt.Scale(scheme="tealblues"),
+        tiles.mark_rect(color=theme.MISSING, stroke=theme.PAPER, strokeWidth=2),
+        tiles.transform_filter("isValid(datum.wage_usd)").mark_rect(stroke=theme.PAPER, strokeWidth=2).encode(
+            color=alt.Color("wage_usd:Q", title="Annual wage (USD)", scale=alt.Scale(scheme=theme.SEQUENTIAL),
                             legend=alt.Legend(format="$,d"))),
         # the frames repeat what the figures above say: hidden from screen readers (an empty layer has no text)
         *([tiles.transform_filter(f"indexof({peer_list}, datum.state_abbr) >= 0 && datum.state_abbr != chosen_state")
-           .mark_rect(fillOpacity=0, stroke="grey", strokeWidth=2, aria=False)] if peers else []),
-        tiles.transform_filter("datum.state_abbr == chosen_state").mark_rect(fillOpacity=0, stroke="black", strokeWidth=4,
+           .mark_rect(fillOpacity=0, stroke=theme.INK, strokeWidth=2, strokeDash=[4, 2], aria=False)] if peers else []),
+        tiles.transform_filter("datum.state_abbr == chosen_state").mark_rect(fillOpacity=0, stroke=theme.INK, strokeWidth=4,
                                                                              aria=False),
-        tiles.mark_text(fontSize=11).encode(
-            text="state_abbr:N",
-            color=alt.when(alt.datum.label_color == "white").then(alt.value("white")).otherwise(alt.value("black"))),
+        tiles.transform_calculate(label=TILE_LABEL).mark_text(fontSize=11, lineBreak="\n").encode(
+            text="label:N", color=TILE_LABEL_COLOUR),
     ).properties(width=440, height=320, title=alt.Title(
-        "Annual wage by state: the chosen state framed in black" + (", compared states in grey" if peers else ""),
-        subtitle=["Source: BLS OEWS state files (data/evidence/). Grey = not available. Rank 1 = highest (derived)."]))
+        "Annual wage by state: the chosen state in a thick black frame" + (", compared states dashed" if peers else ""),
+        subtitle=["Source: BLS OEWS state files (data/evidence/). Grey, marked n/a = not available. "
+                  "Rank 1 = highest (derived)."]))
 
     bars = shown.transform_filter(
         f"datum.state_abbr == chosen_state || datum.state_abbr == 'US' || indexof({peer_list}, datum.state_abbr) >= 0"
@@ -548,7 +567,8 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
         bars.mark_bar().encode(
             x=alt.X("bar_usd:Q", title="Annual wage (USD)", axis=alt.Axis(format="$,d")),
             color=alt.Color("role:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
-                domain=["chosen state", "compared state", "national"], scheme="tableau10"))),
+                domain=list(_EXPLORER_ROLES), range=[_role_colour(r) for r in _EXPLORER_ROLES])),
+            stroke=alt.condition("datum.role == 'chosen state'", alt.value(theme.INK), alt.value(None))),
         bars.mark_text(align="left", dx=4).encode(x="bar_usd:Q", text="wage_text:N"),
     ).properties(width=300, title=alt.Title("The chosen state beside the nation",
                                             subtitle=["A missing bar says 'not available': no figure is filled in."]))
