@@ -17,7 +17,6 @@ lists the parameters below.
 
 from __future__ import annotations
 
-import json
 import re
 
 import altair as alt
@@ -81,26 +80,7 @@ def employment_chart(state: State) -> alt.Chart:
     """
     frame = outlook.employment_by_state()
     own = frame.set_index("state_abbr").loc[state.abbr]
-    data = pd.DataFrame({
-        "state": frame.state,
-        "employment": frame.employment.astype(int),
-        "rank_text": [f"{int(r)} of {len(frame)}" for r in frame.rank_derived],
-        "share_text": [f"{v:.1f}%" for v in frame.share_of_51_state_sum_pct_derived],
-        "role": ["this report's state" if a == state.abbr else "other states" for a in frame.state_abbr],
-    })
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("employment:Q", title=f"Employment (jobs), May {frame.attrs['year']}", axis=alt.Axis(format=",d")),
-        y=alt.Y("state:N", sort="-x", title=None, axis=alt.Axis(
-            labelFontSize=8, labelFontWeight={"condition": {"test": f"datum.value == {json.dumps(state.name)}", "value": "bold"},
-                                             "value": "normal"})),
-        color=alt.Color("role:N", title=None, scale=alt.Scale(domain=["this report's state", "other states"],
-                                                              range=[theme.HIGHLIGHT, theme.MUTED]),
-                        legend=alt.Legend(orient="bottom")),
-        stroke=alt.condition("datum.role == \"this report's state\"", alt.value(theme.INK), alt.value(None)),
-        tooltip=[alt.Tooltip("state:N", title="State"), alt.Tooltip("employment:Q", title="Employment", format=",d"),
-                 alt.Tooltip("rank_text:N", title="Rank (derived)"),
-                 alt.Tooltip("share_text:N", title="Share of the 51-state sum (derived)")],
-    ).properties(
+    return outlook.employment_bars(frame, state, label_size=8).properties(
         title=alt.Title(f"Employment by state, May {frame.attrs['year']}: {state.name} ranks {int(own.rank_derived)} of {len(frame)}",
                         subtitle=[f"Source: BLS OEWS May {frame.attrs['year']} (data/{frame.attrs.get('file', 'evidence')}). "
                                   "Ranks and shares are derived."]),
