@@ -13,8 +13,7 @@ from analysis.core.errors import DataFileError
 from analysis.data.article import load_job_outlook
 from analysis.data.tables import read_table
 
-from analysis.topics.job_outlook.projections import bls_round_keys, projection_round
-from analysis.topics.job_outlook.parameters import PARAMETERS
+from analysis.topics.job_outlook.projections import PROJECTION_ROUND, bls_round_keys, projection_round
 
 
 PROJECTIONS_2020_30_FILE = "evidence/gpts-are-gpts/occupations_projections_processed.csv"
@@ -102,7 +101,7 @@ def growth_vs_average(chosen_round: str) -> pd.DataFrame:
         pd.NA if occ == "All occupations" else _exact_difference(pct, everyone[rnd]) for rnd, occ, pct in
         zip(frame["round"], frame.occupation, frame["percent_change"])]
     frame["difference_pct_points_derived"] = frame.difference_pct_points_derived.astype("Float64")
-    frame["chosen"] = frame["round"] == PARAMETERS.params["projection_round"].normalize(chosen_round)
+    frame["chosen"] = frame["round"] == PROJECTION_ROUND.normalize(chosen_round)
     return frame
 
 
