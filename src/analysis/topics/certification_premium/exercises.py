@@ -38,7 +38,7 @@ def _net_premium(p) -> float:
          "(the `source_key` column).", wrong=lambda p: _by_source(p).set_index("source_key").source[exercise_largest_present_value(p)]),
     hint("That source has the smallest present value (the shortest bar); the question asks for the largest.",
          wrong=lambda p: _by_source(p).set_index("source_key").present_value_usd_derived.idxmin()),
-    hint("That is the source you chose (the orange bar). Is its bar the longest?", wrong=lambda p: p.premium_source),
+    hint("That is the source you chose (the highlighted bar). Is its bar the longest?", wrong=lambda p: p.premium_source),
 ], explain="Every bar uses the same costs, rate and horizon: only the premium differs. The largest premium is not "
            "the most trustworthy one: section 2 shows how far the sources disagree and why.")
 def exercise_largest_present_value(p) -> str:
