@@ -6,6 +6,7 @@ Examples::
     medcoding build --state CA,TX --format html      # two state reports, HTML only
     medcoding build --topic certification_premium -p discount_rate=0.05
     medcoding build --force --jobs 2
+    medcoding build --grid state=all year=2023,2024  # one report per combination (or --grid-file FILE)
     medcoding params salary_by_state                 # what -p accepts for that notebook
     medcoding assignments                            # student notebooks and instructor key into dist/
     medcoding data import oesm25st.zip oesm25nat.zip # next year's BLS files into data/evidence/
@@ -141,7 +142,11 @@ def make_parser() -> argparse.ArgumentParser:
                             "processes here; tcp://HOST:8786 joins a running scheduler. Reports land in --out here")
     build.add_argument("--grid", nargs="+", default=None, metavar="NAME=V1,V2",
                        help="one report per combination, e.g. --grid state=all year=2023,2024 measure=median,mean "
-                            "(each at its own path; every value checked before anything runs)")
+                            "(each at its own path; every value checked before anything runs); state= and topic= select "
+                            "the notebooks as --state and --topic do")
+    build.add_argument("--grid-file", default=None, metavar="FILE",
+                       help="many grids from a text file: one grid per line, written as --grid takes it (# starts a "
+                            "comment); every line checked before anything runs")
     build.add_argument("--out", default="reports", metavar="DIR",
                        help="output folder, used only for reports (default: reports/). Refused: the current folder, the "
                             "project folder, or a folder holding files the kit did not make")
@@ -297,12 +302,17 @@ def _build(args) -> int:
 
     if not args.out.strip():  # Path("") would be the current folder
         raise InputError("--out", args.out, reason="is empty; name a folder for the reports", suggestion="reports")
+    grid = args.grid
+    if args.grid_file is not None:
+        from analysis.build.grid import read_grid_file
+
+        grid = read_grid_file(args.grid_file, also=args.grid)  # a file that is not one: InputError, nothing written
     summary = build(states=args.state, topics=args.topic, assignments=args.parameters, formats=args.format,
                     jobs=args.jobs, force=args.force, out=Path(args.out),
                     notebooks_dir=Path(args.notebooks) if args.notebooks is not None else NOTEBOOKS_DIR, index=args.index,
                     fresh_kernels=args.fresh_kernels, allow_other_files=args.allow_other_files,
                     timeout=args.timeout, progress=args.progress, paper=args.paper, scheduler=args.scheduler,
-                    grid=args.grid)
+                    grid=grid)
     print(summary.text())
     return summary.exit_code
 

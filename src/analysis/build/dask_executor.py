@@ -7,10 +7,10 @@ touched, that a scheduler answers and that every worker runs the same kit and da
 - **execute** jobs run on the Dask workers. Each worker process keeps one warm kernel, as a local pool
   worker does: :class:`KernelPlugin` runs :func:`analysis.build.worker.worker_init` once per worker
   process (embedded: Dask owns its signals and output; a Dask worker is daemonic, so the worker starts
-  no process pool, only its kernel). The plugin is registered as soon as the workers pass the check,
-  in a thread of its own (:meth:`DaskCluster.connect`), so the kernels start and import pandas and
-  altair while this process locks ``--out``, decides what is stale and starts its printer, as a local
-  pool's workers do; a job carries the build's own options (its ``--timeout``). Kernels talk over IPC sockets in a private folder, so kernels
+  no process pool, only its kernel). As a local pool does, the kernels start when the runner says
+  kernel jobs are due (:meth:`DaskExecutor.start`, right after its printer starts): the plugin is
+  registered in a thread of its own, so the first job waits for it, not the runner; a build with
+  nothing to run starts no kernel. Kernels talk over IPC sockets in a private folder, so kernels
   starting at once on one machine cannot race for TCP ports (papermill#511). The task writes the HTML
   to a temporary folder of its own and returns its bytes; this process writes them next to the report
   and the :class:`~analysis.build.runner.Runner` records the manifest and moves them into place exactly
@@ -105,23 +105,19 @@ except ImportError:
     _WorkerPlugin = object
 
 
-#: The kernel worker set-up registered at connection, before the build's options are known: the
-#: options a task needs (``timeout``) travel with it; a build with ``--fresh-kernels`` registers its own.
-#: (``log`` and ``build_id`` are unused by an embedded worker, which writes its files to a folder of its own.)
-WARM_CONFIG = dict(log=os.devnull, fresh_kernels=False, timeout=600, build_id="0" * 12)
-
-
 class KernelPlugin(_WorkerPlugin):
     """A Dask worker plugin: set the worker process up once as a build kernel worker (its kernel warm)."""
 
     name = "medcoding-build-kernel"
 
     def __init__(self, config: dict):
-        self.config = {key: config[key] for key in WARM_CONFIG}
+        self.config = config
 
     def setup(self, worker=None):
         from analysis.build import worker as build_worker
 
+        global _FINGERPRINT
+        _FINGERPRINT = kit_fingerprint()  # this build's: the kit on a long-running worker may have been updated since
         build_worker._worker_close()  # the kernel of an earlier build on this worker, if any
         config = dict(self.config, data_dir=str(data_dir()), embedded=True, role="kernel")
         build_worker.worker_init(config, threading.Event())
@@ -141,17 +137,14 @@ class KernelPlugin(_WorkerPlugin):
 _FINGERPRINT: str | None = None
 
 
-def run_execute(job: dict, fingerprint: str, timeout: float = WARM_CONFIG["timeout"]) -> dict:
-    """On a Dask worker: refuse a build of another kit or data; else execute the job in this worker's kernel
-    (cells limited to the build's ``timeout``), with its files in a temporary folder of its own, and return
-    their bytes."""
+def run_execute(job: dict, fingerprint: str) -> dict:
+    """On a Dask worker: refuse a build of another kit or data; else execute the job in this worker's kernel,
+    with its files in a temporary folder of its own, and return their bytes."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
         _FINGERPRINT = kit_fingerprint()
     if _FINGERPRINT != fingerprint:
         return {"ok": False, "written": [], "error": _mismatch(_worker_name(), _FINGERPRINT, fingerprint)}
-    if worker._W is not None:
-        worker._W.config["timeout"] = timeout
     folder = tempfile.mkdtemp(prefix="medcoding-dask-")
     try:
         local = dict(job, html=os.path.join(folder, Path(job["html"]).name),
@@ -202,23 +195,6 @@ class DaskCluster:
 
     def __init__(self, client, cluster=None):
         self.client, self.cluster = client, cluster
-        self.warming: Future | None = None
-
-    def warm(self) -> None:
-        """Register :class:`KernelPlugin` (:data:`WARM_CONFIG`) on every worker in a thread of its own: each
-        worker starts its kernel now, and this process goes on; :attr:`warming` is done when all have."""
-        self.warming = Future()
-        self.warming.set_running_or_notify_cancel()
-
-        def register(done: Future):
-            try:
-                self.client.register_plugin(KernelPlugin(WARM_CONFIG))
-            except BaseException as error:  # handed to the executor, which raises it before the first job
-                done.set_exception(error if isinstance(error, Exception) else RuntimeError(repr(error)))
-            else:
-                done.set_result(KernelPlugin.name)
-
-        threading.Thread(target=register, args=(self.warming,), name="medcoding-dask-warm", daemon=True).start()
 
     @classmethod
     def connect(cls, scheduler: str) -> "DaskCluster":
@@ -253,7 +229,6 @@ class DaskCluster:
         except BaseException:
             connected.close()
             raise
-        connected.warm()
         return connected
 
     @property
@@ -272,12 +247,9 @@ class DaskCluster:
                 raise InputError("--scheduler", self.client.scheduler.address, reason=_mismatch(address, theirs, ours))
 
     def executor(self, **options) -> "DaskExecutor":
-        return DaskExecutor(self.client, workers=self.workers, warming=self.warming, **options)
+        return DaskExecutor(self.client, workers=self.workers, **options)
 
     def close(self) -> None:
-        if self.warming is not None:  # a build stopped before its first job: let the registration finish first
-            with contextlib.suppress(Exception):
-                self.warming.result(timeout=60)
         with contextlib.suppress(Exception):
             self.client.close()
         if self.cluster is not None:
@@ -289,15 +261,14 @@ class DaskExecutor:
     """Kernel jobs on the Dask workers (their results written here), print jobs in a local printer pool."""
 
     def __init__(self, client, *, workers: int, log_path: Path, fresh_kernels: bool = False, timeout: float = 600,
-                 build_id: str = "0" * 12, warming: Future | None = None):
-        """``warming``: the registration of the warm kernels :meth:`DaskCluster.connect` started, if any."""
-        self.client, self.workers, self.warming = client, workers, warming
+                 build_id: str = "0" * 12):
+        self.client, self.workers = client, workers
         self.fingerprint = kit_fingerprint()
         self.config = dict(log=str(log_path), fresh_kernels=fresh_kernels, timeout=timeout, build_id=build_id)
         # One printer per two kernel workers, as locally, but never more than this machine's CPUs.
         self.printer_pool = LocalExecutor(min(2 * os.cpu_count(), workers), log_path=log_path,
                                           fresh_kernels=fresh_kernels, timeout=timeout, build_id=build_id)
-        self.plugin_registered = False
+        self.registering: Future | None = None  # done when every worker has its kernel worker set up
         self.remote: dict = {}
         self.temp_files: set = set()
         self.lock = threading.Lock()
@@ -305,19 +276,32 @@ class DaskExecutor:
     def start(self, stage: str, workers: int) -> None:
         if stage == "print":
             self.printer_pool.start(stage, workers)
-        elif not self.plugin_registered:
-            if self.warming is not None:
-                self.warming.result()  # the warm kernels (or why they could not start)
-            if self.warming is None or self.config["fresh_kernels"]:
-                # Every worker, and any that joins later (replacing the warm set-up: a fresh kernel per report).
-                self.client.register_plugin(KernelPlugin(self.config))
-            self.plugin_registered = True
+        elif self.registering is None:
+            # Every worker, and any that joins later; in a thread, so that start() returns at once.
+            self.registering = Future()
+            self.registering.set_running_or_notify_cancel()
+            threading.Thread(target=self._register, args=(self.registering,), name="medcoding-dask-plugin",
+                             daemon=True).start()
+
+    def _register(self, done: Future) -> None:
+        try:
+            self.client.register_plugin(KernelPlugin(self.config))
+        except BaseException as error:  # raised by the first submit
+            done.set_exception(error if isinstance(error, Exception) else RuntimeError(repr(error)))
+        else:
+            done.set_result(KernelPlugin.name)
 
     def submit(self, stage: str, job: dict):
         if stage == "print":
             return self.printer_pool.submit(stage, job)
         self.start(stage, self.workers)
-        remote = self.client.submit(run_execute, job, self.fingerprint, self.config["timeout"], pure=False,
+        try:
+            self.registering.result()  # the workers' kernels are set up
+        except Exception as error:  # they could not be: each report is failed with the reason
+            failed = Future()
+            failed.set_exception(error)
+            return failed
+        remote = self.client.submit(run_execute, job, self.fingerprint, pure=False,
                                     key=f"medcoding-execute-{job['id']}-{uuid.uuid4().hex[:8]}")
         local = Future()
         local.set_running_or_notify_cancel()
@@ -359,10 +343,9 @@ class DaskExecutor:
 
     def close(self) -> None:
         self.printer_pool.close()
-        if self.warming is not None:  # no job came (nothing was due): the registration may still be under way
+        if self.registering is not None:
             with contextlib.suppress(Exception):
-                self.warming.result(timeout=60)
-        if self.plugin_registered or self.warming is not None:
+                self.registering.result(timeout=120)  # (a build stopped before its first job: still under way)
             with contextlib.suppress(Exception):
                 self.client.unregister_worker_plugin(KernelPlugin.name)  # stops the workers' kernels
         self._remove_temporary_files()
