@@ -36,7 +36,8 @@ EXIT_USAGE = 2
 #: Where ``medcoding grade`` runs its jobs: name -> function(workers) giving a context manager that yields
 #: an executor (anything with ``submit(function, job)`` returning a future with ``result()``), or None for
 #: the grader's own local process pool. A Dask scheduler is one more entry: a ``distributed.Client`` is
-#: such an executor and such a context manager.
+#: such an executor and such a context manager. Besides these names, ``--scheduler`` takes a Dask
+#: scheduler as ``medcoding build`` does (``local:N``, ``tcp://HOST:PORT``): see :func:`_dask_cluster_grading`.
 def _dask_grading(workers: int):
     """A ``distributed.Client`` on a LocalCluster of ``workers`` processes (a Client is a context manager and an executor)."""
     from analysis.build.dask_executor import local_client
@@ -45,6 +46,32 @@ def _dask_grading(workers: int):
 
 
 GRADING_SCHEDULERS = {"local": lambda workers: contextlib.nullcontext(), "dask": _dask_grading}
+GRADING_SCHEDULER_FORMS = ("local (a process pool here; the default), dask (a Dask LocalCluster of --jobs processes), "
+                           "local:N (one of N processes) or tcp://HOST:PORT (a running Dask scheduler)")
+
+
+@contextlib.contextmanager
+def _dask_cluster_grading(scheduler: str):
+    """A client of the Dask scheduler ``scheduler`` (``local:N`` or ``tcp://...``), its workers checked as for a
+    build (same kit and data: the notebooks read ``data/`` there); InputError, nothing graded, when not."""
+    from analysis.build.dask_executor import DaskCluster
+
+    cluster = DaskCluster.connect(scheduler)
+    try:
+        yield cluster.client
+    finally:
+        cluster.close()
+
+
+def _grading_scheduler(text: str) -> str:
+    """An argparse type: a name of :data:`GRADING_SCHEDULERS`, or a Dask scheduler written as the builder takes it."""
+    import re
+
+    text = str(text).strip()
+    if text in GRADING_SCHEDULERS or re.fullmatch(r"local:[1-9]\d*|(tcp|tls)://\S+", text):
+        return text
+    raise argparse.ArgumentTypeError(f"{shorten(text)} is not a scheduler. Allowed: {GRADING_SCHEDULER_FORMS}. "
+                                     f"Did you mean {closest(text, GRADING_SCHEDULERS) or 'local'!r}?")
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -201,9 +228,10 @@ def make_parser() -> argparse.ArgumentParser:
                        help="output limit per notebook (default 10)")
     grade.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help=f"notebooks graded at once (default here: {default_jobs()})")
-    grade.add_argument("--scheduler", default="local", choices=sorted(GRADING_SCHEDULERS),
-                       help="where the jobs run: local (a process pool on this machine; the default) or dask (a Dask "
-                            "LocalCluster of --jobs processes; needs `pip install .[dask]`)")
+    grade.add_argument("--scheduler", default="local", type=_grading_scheduler, metavar="local|dask|local:N|tcp://HOST:PORT",
+                       help="where the jobs run: local (a process pool on this machine; the default), dask (a Dask "
+                            "LocalCluster of --jobs processes), local:N, or tcp://HOST:8786 to join a running Dask "
+                            "scheduler whose workers have the same kit and data/ (Dask needs `pip install .[dask]`)")
     return parser
 
 
@@ -282,8 +310,9 @@ def _grade(args) -> int:
     def progress(result):
         print(f"  {result.student_id} {result.notebook}: {result.status}", flush=True)
 
+    where = GRADING_SCHEDULERS.get(args.scheduler) or (lambda _: _dask_cluster_grading(args.scheduler))
     try:
-        with GRADING_SCHEDULERS[args.scheduler](workers) as executor:
+        with where(workers) as executor:
             results = grade_class(args.submissions, args.roster, args.out, key_dir=args.key, limits=limits,
                                   workers=workers, progress=progress, executor=executor)
     except AnalysisError as error:
