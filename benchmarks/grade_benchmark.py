@@ -27,14 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-
-from analysis.teaching.grading import assign, grade, key as keys  # noqa: E402
-from analysis.teaching.grading.execute import Limits  # noqa: E402
+# The kit, nbformat and nbclient are imported inside the functions: pool and Dask worker processes are
+# spawned, and a spawned process imports this file again (as __mp_main__) before its first job.
 
 
 def load() -> str:
@@ -43,6 +39,10 @@ def load() -> str:
 
 def make_class(work: Path, notebook: str, count: int) -> None:
     """``count`` students, each handing in the instructor key with their own parameters."""
+    import nbformat
+
+    from analysis.teaching.grading import assign, key as keys
+
     (work / "notebooks").mkdir()
     shutil.copy(ROOT / "notebooks" / notebook, work / "notebooks" / notebook)
     (work / "roster.csv").write_text("student_id,name\n" + "".join(f"b{i:03d},Student {i}\n" for i in range(count)))
@@ -60,6 +60,9 @@ def make_class(work: Path, notebook: str, count: int) -> None:
 
 def grade_once(work: Path, out: str, jobs: int, executor=None) -> tuple[float, int]:
     """(seconds, submissions with full marks) for grading the class into ``work/out``."""
+    from analysis.teaching.grading import grade
+    from analysis.teaching.grading.execute import Limits
+
     started = time.perf_counter()
     results = grade.grade_class(work / "subs", work / "roster.csv", work / out, key_dir=work / "dist" / "grading-key",
                                 limits=Limits(timeout=600), workers=jobs, executor=executor)
@@ -77,6 +80,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.short:
         args.count, args.baseline = 8, 1
+    import nbformat
+    from nbclient import NotebookClient
+
     from analysis.cli import GRADING_SCHEDULERS  # the executor `medcoding grade --scheduler dask` uses
 
     work = Path(tempfile.mkdtemp(prefix="grade-bench-"))
