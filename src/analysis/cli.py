@@ -6,6 +6,7 @@ Examples::
     medcoding build --state CA,TX --format html      # two state reports, HTML only
     medcoding build --topic certification_premium -p discount_rate=0.05
     medcoding build --force --jobs 2
+    medcoding build --grid state=all year=2023,2024  # one report per combination (or --grid-file FILE)
     medcoding params salary_by_state                 # what -p accepts for that notebook
     medcoding assignments                            # student notebooks and instructor key into dist/
     medcoding data import oesm25st.zip oesm25nat.zip # next year's BLS files into data/evidence/
@@ -35,7 +36,8 @@ EXIT_USAGE = 2
 #: Where ``medcoding grade`` runs its jobs: name -> function(workers) giving a context manager that yields
 #: an executor (anything with ``submit(function, job)`` returning a future with ``result()``), or None for
 #: the grader's own local process pool. A Dask scheduler is one more entry: a ``distributed.Client`` is
-#: such an executor and such a context manager.
+#: such an executor and such a context manager. Besides these names, ``--scheduler`` takes a Dask
+#: scheduler as ``medcoding build`` does (``local:N``, ``tcp://HOST:PORT``): see :func:`_dask_cluster_grading`.
 def _dask_grading(workers: int):
     """A ``distributed.Client`` on a LocalCluster of ``workers`` processes (a Client is a context manager and an executor)."""
     from analysis.build.dask_executor import local_client
@@ -44,6 +46,32 @@ def _dask_grading(workers: int):
 
 
 GRADING_SCHEDULERS = {"local": lambda workers: contextlib.nullcontext(), "dask": _dask_grading}
+GRADING_SCHEDULER_FORMS = ("local (a process pool here; the default), dask (a Dask LocalCluster of --jobs processes), "
+                           "local:N (one of N processes) or tcp://HOST:PORT (a running Dask scheduler)")
+
+
+@contextlib.contextmanager
+def _dask_cluster_grading(scheduler: str):
+    """A client of the Dask scheduler ``scheduler`` (``local:N`` or ``tcp://...``), its workers checked as for a
+    build (same kit and data: the notebooks read ``data/`` there); InputError, nothing graded, when not."""
+    from analysis.build.dask_executor import DaskCluster
+
+    cluster = DaskCluster.connect(scheduler)
+    try:
+        yield cluster.client
+    finally:
+        cluster.close()
+
+
+def _grading_scheduler(text: str) -> str:
+    """An argparse type: a name of :data:`GRADING_SCHEDULERS`, or a Dask scheduler written as the builder takes it."""
+    import re
+
+    text = str(text).strip()
+    if text in GRADING_SCHEDULERS or re.fullmatch(r"local:[1-9]\d*|(tcp|tls)://\S+", text):
+        return text
+    raise argparse.ArgumentTypeError(f"{shorten(text)} is not a scheduler. Allowed: {GRADING_SCHEDULER_FORMS}. "
+                                     f"Did you mean {closest(text, GRADING_SCHEDULERS) or 'local'!r}?")
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -141,7 +169,11 @@ def make_parser() -> argparse.ArgumentParser:
                             "processes here; tcp://HOST:8786 joins a running scheduler. Reports land in --out here")
     build.add_argument("--grid", nargs="+", default=None, metavar="NAME=V1,V2",
                        help="one report per combination, e.g. --grid state=all year=2023,2024 measure=median,mean "
-                            "(each at its own path; every value checked before anything runs)")
+                            "(each at its own path; every value checked before anything runs); state= and topic= select "
+                            "the notebooks as --state and --topic do")
+    build.add_argument("--grid-file", default=None, metavar="FILE",
+                       help="many grids from a text file: one grid per line, written as --grid takes it (# starts a "
+                            "comment); every line checked before anything runs")
     build.add_argument("--out", default="reports", metavar="DIR",
                        help="output folder, used only for reports (default: reports/). Refused: the current folder, the "
                             "project folder, or a folder holding files the kit did not make")
@@ -196,9 +228,10 @@ def make_parser() -> argparse.ArgumentParser:
                        help="output limit per notebook (default 10)")
     grade.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
                        help=f"notebooks graded at once (default here: {default_jobs()})")
-    grade.add_argument("--scheduler", default="local", choices=sorted(GRADING_SCHEDULERS),
-                       help="where the jobs run: local (a process pool on this machine; the default) or dask (a Dask "
-                            "LocalCluster of --jobs processes; needs `pip install .[dask]`)")
+    grade.add_argument("--scheduler", default="local", type=_grading_scheduler, metavar="local|dask|local:N|tcp://HOST:PORT",
+                       help="where the jobs run: local (a process pool on this machine; the default), dask (a Dask "
+                            "LocalCluster of --jobs processes), local:N, or tcp://HOST:8786 to join a running Dask "
+                            "scheduler whose workers have the same kit and data/ (Dask needs `pip install .[dask]`)")
     return parser
 
 
@@ -277,8 +310,9 @@ def _grade(args) -> int:
     def progress(result):
         print(f"  {result.student_id} {result.notebook}: {result.status}", flush=True)
 
+    where = GRADING_SCHEDULERS.get(args.scheduler) or (lambda _: _dask_cluster_grading(args.scheduler))
     try:
-        with GRADING_SCHEDULERS[args.scheduler](workers) as executor:
+        with where(workers) as executor:
             results = grade_class(args.submissions, args.roster, args.out, key_dir=args.key, limits=limits,
                                   workers=workers, progress=progress, executor=executor)
     except AnalysisError as error:
@@ -297,12 +331,17 @@ def _build(args) -> int:
 
     if not args.out.strip():  # Path("") would be the current folder
         raise InputError("--out", args.out, reason="is empty; name a folder for the reports", suggestion="reports")
+    grid = args.grid
+    if args.grid_file is not None:
+        from analysis.build.grid import read_grid_file
+
+        grid = read_grid_file(args.grid_file, also=args.grid)  # a file that is not one: InputError, nothing written
     summary = build(states=args.state, topics=args.topic, assignments=args.parameters, formats=args.format,
                     jobs=args.jobs, force=args.force, out=Path(args.out),
                     notebooks_dir=Path(args.notebooks) if args.notebooks is not None else NOTEBOOKS_DIR, index=args.index,
                     fresh_kernels=args.fresh_kernels, allow_other_files=args.allow_other_files,
                     timeout=args.timeout, progress=args.progress, paper=args.paper, scheduler=args.scheduler,
-                    grid=args.grid)
+                    grid=grid)
     print(summary.text())
     return summary.exit_code
 

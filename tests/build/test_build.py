@@ -173,7 +173,7 @@ def test_state_selection_builds_exactly_those(built):
     entry = manifest["reports"]["states/CA"]
     assert entry["params"] == {"state": "CA"}
     assert BLS_2024 in entry["data"] and SURVEYS not in entry["data"]  # what the notebook read, recorded
-    assert "src/analysis/topics/salary_by_state.py" in entry["code"] and "src/analysis/export/html.py" in entry["code"]
+    assert "src/analysis/topics/salary_by_state/wages.py" in entry["code"] and "src/analysis/export/html.py" in entry["code"]
 
 
 def test_nothing_changed_nothing_rebuilt_without_importing_pandas(built):

@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
 import signal
+import subprocess
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from conftest import need
 
 from analysis.build import build
 from analysis.build.files import TEMP_MARK
@@ -130,29 +134,49 @@ def test_a_worker_with_other_data_is_refused_naming_both(tmp_path, data_copy):
 # ------------------------------------------------------------------------------------------- builds
 
 
+def _pdf_text_and_pages(pdf: Path) -> tuple[str, str]:
+    """What a reader gets from a PDF: its text and its page count (the file's bytes carry its print date)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return text, re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)
+
+
 @pytest.mark.cluster
 @pytest.mark.slow
-def test_dask_build_is_byte_identical_to_the_local_pool_and_shares_the_manifest(tmp_path, cluster):
+@pytest.mark.browser
+def test_dask_build_is_identical_to_the_local_pool_and_shares_the_manifest(tmp_path, cluster):
+    from analysis.export.chromium import find_chromium
+
+    printing = bool(find_chromium() and shutil.which("pdftotext") and shutil.which("pdfinfo"))
+    formats = ("html", "pdf") if printing else ("html",)
     local, remote = tmp_path / "local", tmp_path / "dask"
-    first = build(states=STATES, formats=("html",), jobs=2, out=local, progress=False, log=lambda *a, **k: None)
-    second = build(states=STATES, formats=("html",), out=remote, progress=False, log=lambda *a, **k: None,
+    first = build(states=STATES, formats=formats, jobs=2, out=local, progress=False, log=lambda *a, **k: None)
+    second = build(states=STATES, formats=formats, out=remote, progress=False, log=lambda *a, **k: None,
                    scheduler=cluster.scheduler_address)
-    assert first.exit_code == 0 and second.exit_code == 0
-    assert len([o for o in second.outcomes if o.status == "built"]) == 4
+    assert first.exit_code == 0 and second.exit_code == 0, (first.text(), second.text())
+    assert [o.formats for o in second.outcomes if o.status == "built"] == [formats] * 4
     htmls = sorted(p.relative_to(local) for p in local.rglob("*.html"))
     assert len(htmls) == 4
-    for name in htmls:
+    for name in htmls:  # HTML: byte for byte
         assert (local / name).read_bytes() == (remote / name).read_bytes(), name
+    pdfs = sorted(p.relative_to(local) for p in local.rglob("*.pdf"))
+    assert pdfs == sorted(p.relative_to(remote) for p in remote.rglob("*.pdf"))
+    for name in pdfs:  # PDF: the same text on the same number of pages
+        ours, theirs = _pdf_text_and_pages(local / name), _pdf_text_and_pages(remote / name)
+        assert ours[1] == theirs[1], name
+        assert ours[0] == theirs[0] and "Medical coding in" in ours[0], name
     ours, theirs = (json.loads((f / ".build-manifest.json").read_text())["reports"] for f in (local, remote))
     for entry in (*ours.values(), *theirs.values()):
-        entry.pop("outputs")
+        outputs = entry.pop("outputs")
+        assert sorted(outputs) == sorted(formats)
     assert ours == theirs
     # The manifest is shared: a local build finds the Dask-built reports up to date, and Dask the local ones.
-    again = build(states=STATES, formats=("html",), jobs=1, out=remote, progress=False, log=lambda *a, **k: None)
+    again = build(states=STATES, formats=formats, jobs=1, out=remote, progress=False, log=lambda *a, **k: None)
     assert {o.status for o in again.outcomes} == {"skipped"}
-    again = build(states=STATES, formats=("html",), out=local, progress=False, log=lambda *a, **k: None,
+    again = build(states=STATES, formats=formats, out=local, progress=False, log=lambda *a, **k: None,
                   scheduler=cluster.scheduler_address)
     assert {o.status for o in again.outcomes} == {"skipped"}
+    need("Chromium and poppler-utils (pdftotext, pdfinfo)", printing)  # last: the HTML was compared either way
 
 
 @pytest.mark.cluster

@@ -110,25 +110,26 @@ def test_statement_and_action_columns_are_quoted_from_their_row(table):
 # ------------------------------------------------------------------ every number is in its own text
 
 
+def figures(df, columns):
+    """(claim_id, column, value, original_text) of every figure the table has in ``columns`` (missing ones aside)."""
+    for column in columns:
+        if column in df:
+            for claim_id, value, text in zip(df.claim_id, df[column], df.original_text):
+                if pd.notna(value):
+                    yield claim_id, column, value, text
+
+
 def test_every_dollar_figure_is_printed_in_its_row(table):
     name, df = table
-    for column in MONEY_COLUMNS:
-        if column not in df:
-            continue
-        for claim_id, value, text in zip(df.claim_id, df[column], df.original_text):
-            if pd.notna(value):
-                assert f"${int(value):,}" in text, (name, claim_id, column, value)
+    for claim_id, column, value, text in figures(df, MONEY_COLUMNS):
+        assert f"${int(value):,}" in text, (name, claim_id, column, value)
 
 
 def test_every_percent_is_printed_in_its_row(table):
     name, df = table
-    for column in PCT_COLUMNS:
-        if column not in df:
-            continue
-        for claim_id, value, text in zip(df.claim_id, df[column], df.original_text):
-            if pd.notna(value):
-                number = f"{value:g}"
-                assert re.search(rf"(?<![\d.]){re.escape(number)}(%|–\d)", text), (name, claim_id, column, value)
+    for claim_id, column, value, text in figures(df, PCT_COLUMNS):
+        number = f"{value:g}"
+        assert re.search(rf"(?<![\d.]){re.escape(number)}(%|–\d)", text), (name, claim_id, column, value)
 
 
 def tables_with(column: str) -> list[str]:

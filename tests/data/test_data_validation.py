@@ -18,7 +18,7 @@ from typing import Callable
 
 import pytest
 
-from analysis.topics import ai_impact as ai_exposure
+from analysis.data import ai_exposure
 
 from analysis.data import article
 

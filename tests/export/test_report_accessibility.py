@@ -1,16 +1,15 @@
 """Built reports as their readers meet them: in Debian's Chromium (axe-core's rules, 1280 px wide,
 keyboard) and as PDF pages (tagged, bookmarks, metadata, page count, paper size).
 
-One build of the Texas state report, every topic report and the index (HTML and PDF) serves the whole
-module. axe-core comes from the npm registry (tests/browser_deps, installed by `make test`); without
-it, Chromium or poppler the tests are skipped, unless MEDCODING_REQUIRE_BROWSER=1 (CI) makes that a
-failure.
+One build of the Texas state report, every topic report and the index (HTML and PDF: `reports` in
+tests/export/conftest.py) serves the whole module. axe-core comes from the npm registry (tests/browser_deps,
+installed by `make test`); without it, Chromium or poppler the tests are skipped, unless
+MEDCODING_REQUIRE_BROWSER=1 (CI) makes that a failure.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -18,8 +17,6 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, need
 
-from analysis import build as builder
-from analysis.export.chromium import ChromiumPrinter, find_chromium
 from analysis.present import theme
 from analysis.present.rendering import specs_in_html
 
@@ -34,23 +31,9 @@ NOTEBOOK_ONLY_TEXT = ["Learning objectives", "Try changing", "papermill", "How t
                       "Documented parameter sets", "Exercise", "medcoding build"]
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    chromium = find_chromium()
-    need("Chromium", chromium)
-    need("pdfinfo/pdftotext (poppler-utils)", shutil.which("pdfinfo") and shutil.which("pdftotext"))
+@pytest.fixture(scope="module", autouse=True)
+def axe_core():
     need(f"axe-core ({AXE})", AXE.exists(), "`make test` installs it with npm")
-    out = tmp_path_factory.mktemp("reports")
-    summary = builder.build(states="TX", topics="all", index=True, formats=("html", "pdf"), out=out, jobs=2,
-                            progress=False, log=lambda *a, **k: None)
-    assert summary.exit_code == 0, summary.text()
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser(reports):
-    with ChromiumPrinter(find_chromium()) as printer:
-        yield printer
 
 
 def _open(browser, path: Path, bypass_csp: bool = False):
@@ -167,14 +150,7 @@ def test_reports_leave_out_what_only_a_notebook_user_can_act_on(reports, name):
     assert code_names == [], code_names
 
 
-# Their charts still carry their own colours: topics/salary_by_state.py and topics/state_report.py were
-# being edited elsewhere when the theme came in. strict: the test says so once they use the palette.
-_NOT_YET_ON_THE_PALETTE = {"states/TX", "topics/salary_by_state"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(p, marks=pytest.mark.xfail(
-    strict=True, reason="salary_by_state.py / state_report.py chart colours not yet moved to present.theme"))
-    if p in _NOT_YET_ON_THE_PALETTE else p for p in PDFS])
+@pytest.mark.parametrize("name", PDFS)
 def test_every_chart_uses_only_the_colour_blind_safe_palette(reports, name):
     specs = specs_in_html((reports / f"{name}.html").read_text(encoding="utf-8"))
     assert specs, "the report has charts"

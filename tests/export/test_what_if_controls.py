@@ -3,30 +3,26 @@
 Each test moves a control the way a reader does (the input's value and its `input` event, or the keyboard),
 then reads the recomputed values from the chart's Vega view (`window.medcodingViews`, kept by draw_charts.js):
 signals (`view.signal`) and the transformed rows (`view.data`). For a small grid of control values those
-equal the helpers' results, which evaluate the same formulas (analysis.calc.formula). One build of the three
-topic reports with controls and the Texas state report (HTML and PDF) serves the module; no request may leave a page.
+equal the helpers' results, which evaluate the same formulas (analysis.calc.formula). The reports are those of
+tests/export/conftest.py (`reports`: one build of the Texas state report, every topic report and the index, HTML
+and PDF, shared with test_report_accessibility.py); no request may leave a page.
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
-from conftest import need
 
-from analysis import build as builder
-from analysis.export.chromium import ChromiumPrinter, find_chromium
 from analysis.topics import ai_impact as ai
 from analysis.topics import certification_premium as cert
 from analysis.topics import job_outlook as outlook
 from analysis.topics import salary_by_state as salary
 from analysis.topics import state_report
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("what_if_reports")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("built_reports")]
 
-TOPICS = "certification_premium,job_outlook,ai_impact,salary_by_state"
-STATE = "TX"  # the state report built with them (its initial state)
+STATE = "TX"  # the state report tests/export/conftest.py builds (its initial state)
 RESET = "Reset the controls to the report's settings"
 
 # The chart's view that has a signal `name` (a report has several charts).
@@ -40,23 +36,6 @@ _ROWS_WITH = """([signal, field, without]) => {
     }
     return null;
 }""" % _VIEW_WITH
-
-
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    need("Chromium", find_chromium())
-    need("pdftotext (poppler-utils)", shutil.which("pdftotext"))
-    out = tmp_path_factory.mktemp("what_if")
-    summary = builder.build(states=STATE, topics=TOPICS, formats=("html", "pdf"), out=out, jobs=2, progress=False,
-                            log=lambda *a, **k: None)
-    assert summary.exit_code == 0, summary.text()
-    return out
-
-
-@pytest.fixture(scope="module")
-def browser(reports):
-    with ChromiumPrinter(find_chromium()) as printer:
-        yield printer
 
 
 @pytest.fixture

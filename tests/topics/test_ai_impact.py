@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 
+from analysis.data import ai_exposure
 from analysis.topics import ai_impact as ai
 from analysis.data.tables import data_dir
 from analysis.core.errors import DataFileError, InputError
@@ -52,9 +53,9 @@ def broken_data(tmp_path, monkeypatch):
     (target / "evidence" / "gpts-are-gpts").mkdir(parents=True)
     shutil.copy(data_dir() / "sources.csv", target / "sources.csv")
     monkeypatch.setenv("MEDCODING_DATA_DIR", str(target))
-    ai._load_exposure.cache_clear()
+    ai_exposure._load_exposure.cache_clear()  # the loader itself lives in the data layer
     yield target / ai.EXPOSURE_FILE
-    ai._load_exposure.cache_clear()
+    ai_exposure._load_exposure.cache_clear()
 
 
 def _write(path, edit):

@@ -1,7 +1,10 @@
+import re
+
 import pandas as pd
 import pytest
 
 from analysis.topics import salary_by_state as salary
+from analysis.topics import state_report
 from analysis.core.errors import InputError
 from analysis.data.evidence import load_state_wages
 from analysis.data.states import lookup_state
@@ -59,6 +62,54 @@ def test_tile_map_highlights_the_chosen_state_and_keeps_gaps_visible():
     texas = next(r for r in rows if r["state_abbr"] == "TX")
     assert texas["wage_text"] == "not available" and texas["wage_usd"] is None
     assert "Texas has no figure" in spec["title"]["text"]
+
+
+def _tiles_as_drawn(chart) -> dict[tuple[str, str], dict]:
+    """Each tile of a tile map as Vega draws it (vl-convert's SVG): its last opaque fill, its label and the label's colour."""
+    import vl_convert
+
+    from analysis.present import theme
+
+    theme.enable()
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    tiles: dict[tuple[str, str], dict] = {}
+    marks = [("path", a, "") for a in re.findall(r"<path ([^>]*)/>", svg)]
+    marks += [("text", a, re.sub(r"<[^>]+>", " ", t)) for a, t in re.findall(r"<text ([^>]*)>(.*?)</text>", svg)]
+    for tag, attrs, text in marks:
+        place = re.search(r"tile_col: (\d+); tile_row: (\d+)", attrs)
+        fill = re.search(r' fill="([^"]+)"', attrs)
+        if not place or not fill or 'fill-opacity="0"' in attrs:
+            continue
+        tile = tiles.setdefault(place.groups(), {})
+        if tag == "path":
+            tile["fill"] = fill.group(1)  # the wage's colour is drawn over the grey
+        else:
+            tile["label"], tile["label_colour"] = text.split(), fill.group(1)
+    return tiles
+
+
+def _hex(colour: str) -> str:
+    rgb = re.fullmatch(r"rgb\((\d+), (\d+), (\d+)\)", colour)
+    return "#" + "".join(f"{int(c):02x}" for c in rgb.groups()) if rgb else colour
+
+
+@pytest.mark.parametrize("make, gaps", [
+    (lambda: salary.wage_tile_map(TX, 2023, "median", [NY]), 16),
+    (lambda: salary.wage_tile_map(CA, 2024, "mean"), 0),
+    (lambda: salary.state_explorer(TX, 2023, "median", [NY]), 16),
+    (lambda: state_report.overview_map({"TX": "states/TX.html"}, 2023), 16),
+    (lambda: state_report.overview_map({"TX": "states/TX.html"}), 0),
+], ids=["tile map 2023 median", "tile map 2024 mean", "state explorer", "index map 2023 median", "index map"])
+def test_tile_labels_keep_wcag_aa_contrast_and_missing_tiles_say_so(make, gaps):
+    from analysis.present import theme
+
+    tiles = _tiles_as_drawn(make())
+    assert len(tiles) == 51 and all(len(t) == 3 for t in tiles.values())
+    ratios = {place: theme.contrast_ratio(_hex(t["fill"]), _hex(t["label_colour"])) for place, t in tiles.items()}
+    assert min(ratios.values()) >= 4.5, sorted(ratios.items(), key=lambda item: item[1])[:3]
+    # grey is not the only cue: exactly the grey tiles say "n/a"
+    missing = {place for place, t in tiles.items() if _hex(t["fill"]).lower() == theme.MISSING.lower()}
+    assert {place for place, t in tiles.items() if t["label"][1:] == ["n/a"]} == missing and len(missing) == gaps
 
 
 def test_comparison_chart_has_tooltips_and_no_invalid_json():

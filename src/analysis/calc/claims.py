@@ -189,32 +189,34 @@ def _national_facts(measure: str, from_year: int = CURRENT_FROM_YEAR) -> list[Ev
                      f"{r.source} ({r.source_quality})") for r in rows.itertuples()]
 
 
+def _article_claims(table: pd.DataFrame, topic: str):
+    """``claim(claim_id, column, unit, ...)`` for the claims of one article table (indexed by claim_id): the
+    claim's printed text and its figure in ``column``, a whole number unless it is a percent or an hourly wage."""
+
+    def claim(claim_id: str, column: str, unit: str, **details) -> Claim:
+        row = table.loc[claim_id]
+        value = float(row[column]) if unit in ("percent", "USD an hour") else int(row[column])
+        return Claim(claim_id, topic, row.original_text, value, unit, **details)
+
+    return claim
+
+
 def _national_claims() -> list[Claim]:
     overview = article.load_national_overview().set_index("claim_id")
-    sources = article.load_salary_sources().set_index("claim_id")
-    median = overview.loc["national.median_annual"]
-    hourly = overview.loc["national.median_hourly"]
-    average = overview.loc["national.average_annual"]
-    top = overview.loc["national.top_10_percent"]
-    bls = sources.loc["source.bls_median"]
-    glassdoor = sources.loc["source.glassdoor_average"]
-    context = _nearest_national_annual(int(average.salary_low_usd))
+    claim = _article_claims(overview, "national")
+    source = _article_claims(article.load_salary_sources().set_index("claim_id"), "national")
+    context = _nearest_national_annual(int(overview.loc["national.average_annual"].salary_low_usd))
+    top = int(overview.loc["national.top_10_percent"].salary_low_usd)
     means = _national_facts("annual_mean")
     p90 = _national_facts("annual_p90")
     return [
-        Claim("national.median_annual", "national", median.original_text, int(median.salary_low_usd), "USD a year",
-              evidence=_national_facts("annual_median")),
-        Claim("national.median_hourly", "national", hourly.original_text, float(hourly.hourly_wage_usd), "USD an hour",
-              evidence=_national_facts("hourly_median")),
-        Claim("source.bls_median", "national", bls.original_text, int(bls.salary_usd), "USD a year",
-              evidence=_national_facts("annual_median")),
-        Claim("national.average_annual", "national", average.original_text, int(average.salary_low_usd), "USD a year",
-              evidence=means + context,
+        claim("national.median_annual", "salary_low_usd", "USD a year", evidence=_national_facts("annual_median")),
+        claim("national.median_hourly", "hourly_wage_usd", "USD an hour", evidence=_national_facts("hourly_median")),
+        source("source.bls_median", "salary_usd", "USD a year", evidence=_national_facts("annual_median")),
+        claim("national.average_annual", "salary_low_usd", "USD a year", evidence=means + context,
               note="" if means else f"An average is a mean; data/ holds no BLS national mean for May {CURRENT_FROM_YEAR} or later."),
-        Claim("national.top_10_percent", "national", top.original_text, int(top.salary_low_usd), "USD a year",
-              evidence=p90, note=_top_10_note(int(top.salary_low_usd), p90)),
-        Claim("source.glassdoor_average", "national", glassdoor.original_text, int(glassdoor.salary_usd), "USD a year",
-              note="data/ holds no Glassdoor figure."),
+        claim("national.top_10_percent", "salary_low_usd", "USD a year", evidence=p90, note=_top_10_note(top, p90)),
+        source("source.glassdoor_average", "salary_usd", "USD a year", note="data/ holds no Glassdoor figure."),
     ]
 
 
@@ -279,30 +281,22 @@ def _ep(series: str, measure: str, label: str, candidate: bool = True) -> list[E
 
 
 def _outlook_claims() -> list[Claim]:
-    outlook = article.load_job_outlook().set_index("claim_id")
-    growth = outlook.loc["outlook.projected_growth"]
-    employed = outlook.loc["outlook.current_employment"]
-    openings = outlook.loc["outlook.annual_openings"]
-    over = outlook.loc["outlook.annual_openings_cta"]
-    average = outlook.loc["outlook.national_average_growth"]
+    claim = _article_claims(article.load_job_outlook().set_index("claim_id"), "outlook")
     # The article's table is "Job Outlook (2024–2034)": the 2024-34 round decides; every other round data/ holds is shown.
     others = [k for k in _ep_rounds() if k != "2024-34"]
 
-    def context(measure, label):
-        return [e for k in others for e in _ep(f"EP {k}", measure, label, False)]
+    def rounds(measure, label):
+        return _ep("EP 2024-34", measure, label) + [e for k in others for e in _ep(f"EP {k}", measure, label, False)]
 
+    all_occupations = _ep("EP 2024-34 all occupations", "pct_change", "all occupations, percent change")
     return [
-        Claim("outlook.projected_growth", "outlook", growth.original_text, float(growth.pct), "percent",
-              evidence=_ep("EP 2024-34", "pct_change", "percent change") + context("pct_change", "percent change")),
-        Claim("outlook.current_employment", "outlook", employed.original_text, int(employed["count"]), "jobs",
-              evidence=_ep("EP 2024-34", "base_employment", "base employment") + context("base_employment", "base employment")),
-        Claim("outlook.annual_openings", "outlook", openings.original_text, int(openings["count"]), "openings a year",
-              evidence=_ep("EP 2024-34", "annual_openings", "annual openings") + context("annual_openings", "annual openings")),
-        Claim("outlook.annual_openings_cta", "outlook", over.original_text, int(over["count"]), "openings a year", kind="at_least",
-              evidence=_ep("EP 2024-34", "annual_openings", "annual openings") + context("annual_openings", "annual openings")),
-        Claim("outlook.national_average_growth", "outlook", average.original_text, float(average.pct), "percent",
-              evidence=_ep("EP 2024-34 all occupations", "pct_change", "all occupations, percent change"),
-              note="" if _ep("EP 2024-34 all occupations", "pct_change", "") else "data/ holds no all-occupation growth figure for 2024-34."),
+        claim("outlook.projected_growth", "pct", "percent", evidence=rounds("pct_change", "percent change")),
+        claim("outlook.current_employment", "count", "jobs", evidence=rounds("base_employment", "base employment")),
+        claim("outlook.annual_openings", "count", "openings a year", evidence=rounds("annual_openings", "annual openings")),
+        claim("outlook.annual_openings_cta", "count", "openings a year", kind="at_least",
+              evidence=rounds("annual_openings", "annual openings")),
+        claim("outlook.national_average_growth", "pct", "percent", evidence=all_occupations,
+              note="" if all_occupations else "data/ holds no all-occupation growth figure for 2024-34."),
     ]
 
 
@@ -359,32 +353,27 @@ def _survey_premiums(percent: bool) -> list[Evidence]:
 
 def _certification_claims() -> list[Claim]:
     premium = article.load_certification_premium().set_index("claim_id")
+    claim = _article_claims(premium, "certification")
     stated = _survey_rows("certified_premium_pct_stated", label="stated premium, percent")
     derived_pct = _survey_premiums(percent=True)
 
     def pct_claim(claim_id: str) -> Claim:
         row = premium.loc[claim_id]
         ranged = float(row.pct_low) != float(row.pct_high)
-        return Claim(claim_id, "certification", row.original_text, float(row.pct_low), "percent",
-                     kind="range" if ranged else "exact", high=float(row.pct_high) if ranged else None,
-                     evidence=stated + derived_pct)
+        return claim(claim_id, "pct_low", "percent", kind="range" if ranged else "exact",
+                     high=float(row.pct_high) if ranged else None, evidence=stated + derived_pct)
 
-    cpc = premium.loc["premium.cpc_average_salary"]
-    plain = premium.loc["premium.non_certified_average_salary"]
-    gap = premium.loc["premium.cpc_premium_usd"]
-    three = premium.loc["premium.three_plus_certs_average_salary"]
     return [
-        Claim(cpc.name, "certification", cpc.original_text, int(cpc.salary_low_usd), "USD a year",
+        claim("premium.cpc_average_salary", "salary_low_usd", "USD a year",
               evidence=_survey_rows("certified_avg", "certified_approx", label="certified average"),
               note="The article calls it a \"BLS-aligned estimate\"; BLS publishes no certified/non-certified split."),
-        Claim(plain.name, "certification", plain.original_text, int(plain.salary_low_usd), "USD a year",
+        claim("premium.non_certified_average_salary", "salary_low_usd", "USD a year",
               evidence=_survey_rows("non_certified_avg", "non_certified_avg_approx", "non_certified_approx",
                                     label="non-certified average")),
-        Claim(gap.name, "certification", gap.original_text, int(gap.premium_usd), "USD a year",
-              evidence=_survey_premiums(percent=False)),
+        claim("premium.cpc_premium_usd", "premium_usd", "USD a year", evidence=_survey_premiums(percent=False)),
         pct_claim("premium.cpc_premium_pct"),
         pct_claim("premium.aapc_certified_premium_pct"),
-        Claim(three.name, "certification", three.original_text, int(three.salary_open_from_usd), "USD a year", kind="at_least",
+        claim("premium.three_plus_certs_average_salary", "salary_open_from_usd", "USD a year", kind="at_least",
               evidence=_survey_rows("three_credentials_avg", "three_plus_credentials_avg", "three_plus_credentials_approx",
                                     label="average with three or more credentials")),
         pct_claim("premium.overview_note_cpc_premium_pct"),
@@ -435,10 +424,6 @@ def _note(claim: Claim, result: str, shown: Evidence | None) -> str:
     if claim.note:
         parts.append(claim.note)
     return " ".join(parts)
-
-
-def _several(claim: Claim) -> bool:
-    return sum(1 for e in claim.evidence if e.candidate and not _missing(e.value)) > 1
 
 
 def _fmt(value, unit: str, sign: bool = False) -> str:

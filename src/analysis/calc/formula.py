@@ -44,9 +44,6 @@ class Expr:
     def vega(self, names: dict[str, str] | None = None) -> str:
         raise NotImplementedError
 
-    def variables(self) -> set[str]:
-        raise NotImplementedError
-
     # Operators build trees instead of computing.
     def __add__(self, other): return Binary("+", self, lift(other))
     def __radd__(self, other): return Binary("+", lift(other), self)
@@ -86,9 +83,6 @@ class Const(Expr):
             raise ValueError(f"cannot write {self.value!r} into a Vega expression")
         return repr(self.value)
 
-    def variables(self):
-        return set()
-
 
 @dataclass(eq=False)
 class Var(Expr):
@@ -103,9 +97,6 @@ class Var(Expr):
     def vega(self, names=None) -> str:
         return (names or {}).get(self.name, self.name)
 
-    def variables(self):
-        return {self.name}
-
 
 @dataclass(eq=False)
 class Binary(Expr):
@@ -119,9 +110,6 @@ class Binary(Expr):
     def vega(self, names=None) -> str:
         return f"({self.left.vega(names)} {self.op} {self.right.vega(names)})"
 
-    def variables(self):
-        return self.left.variables() | self.right.variables()
-
 
 @dataclass(eq=False)
 class Pow(Expr):
@@ -134,9 +122,6 @@ class Pow(Expr):
     def vega(self, names=None) -> str:
         return f"pow({self.base.vega(names)}, {self.exponent.vega(names)})"
 
-    def variables(self):
-        return self.base.variables() | self.exponent.variables()
-
 
 @dataclass(eq=False)
 class Neg(Expr):
@@ -147,9 +132,6 @@ class Neg(Expr):
 
     def vega(self, names=None) -> str:
         return f"-{self.operand.vega(names)}"
-
-    def variables(self):
-        return self.operand.variables()
 
 
 @dataclass(eq=False)
@@ -164,9 +146,6 @@ class Where(Expr):
 
     def vega(self, names=None) -> str:
         return f"({self.test.vega(names)} ? {self.then.vega(names)} : {self.otherwise.vega(names)})"
-
-    def variables(self):
-        return self.test.variables() | self.then.variables() | self.otherwise.variables()
 
 
 def where(test, then, otherwise) -> Expr:

@@ -1,8 +1,8 @@
 """The topic registry: every notebook that gets a report, by its one name.
 
 A topic's id is its module's name under :mod:`analysis.topics` and its notebook's file name without
-the number prefix (``salary_by_state`` -> ``analysis/topics/salary_by_state.py`` and
-``notebooks/01_salary_by_state.ipynb``). Its module declares ``PARAMETERS``.
+the number prefix (``salary_by_state`` -> ``analysis.topics.salary_by_state``, a package of small modules
+or a single module, and ``notebooks/01_salary_by_state.ipynb``). Its module declares ``PARAMETERS``.
 
 >>> notebook_topic("notebooks/01_salary_by_state.ipynb")
 'salary_by_state'

@@ -211,7 +211,7 @@ def load_national_facts() -> pd.DataFrame:
 def _with_imported_facts(facts: pd.DataFrame) -> pd.DataFrame:
     """Add the facts of files ``medcoding data import`` wrote (official BLS files); for the same period, series
     and measure, the official file's figure is the one kept. The curated file itself is never changed."""
-    from analysis.data.bls_import import national_facts_from
+    from analysis.data.bls_keep import national_facts_from
     from analysis.data.bls_years import ep_files, national_files
 
     parts = [facts]

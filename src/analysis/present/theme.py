@@ -5,6 +5,10 @@ distinct for the common kinds of colour blindness. A chart highlights the reader
 :data:`HIGHLIGHT` against :data:`MUTED` for everything else, and never by colour alone: the chosen
 mark also carries a second cue (a bold label, a stroke, or its name in the title).
 
+A quantity on a map is drawn on :data:`SEQUENTIAL` (light to dark); a tile with no figure is
+:data:`MISSING` and says "n/a". Text on such a fill is :data:`INK` or :data:`PAPER`, whichever
+:func:`text_colour` finds keeps WCAG AA contrast (4.5:1) with the tile under it.
+
 :func:`enable` registers the theme with altair 6's theme API and turns it on; the renderer set-up
 (:func:`analysis.present.rendering.configure`, called by ``start()``) does it, so notebooks, HTML
 and PDF reports draw with the same colours.
@@ -45,9 +49,22 @@ COMPARED = BLUE
 MUTED = "#BBBBBB"
 #: Text and reference lines drawn as marks (black: full contrast on the white page).
 INK = BLACK
+#: The page's white: the gaps between tiles, and text on a dark fill.
+PAPER = "#FFFFFF"
+#: A tile or mark with no figure ("not available"): a pale neutral grey, lighter than every step of
+#: :data:`SEQUENTIAL` (so it differs in lightness too, also when printed in grey); never the only cue.
+MISSING = "#E5E5E5"
+
+#: Vega's sequential scheme for a quantity (the wage tile maps): one hue family whose lightness falls
+#: steadily from light to dark, so it reads with every common colour-vision deficiency.
+SEQUENTIAL = "tealblues"
+#: Its steps as Vega defines them (vega-scale's ``tealBlues``), lightest first; Vega interpolates
+#: linearly in RGB between them. Kept to know how dark a tile is (:func:`text_colour`), not drawn.
+_SEQUENTIAL_STEPS = ("#bce4d8", "#9dd3d1", "#81c3cb", "#65b3c2", "#45a2b9", "#368fae", "#347da0", "#306a93",
+                     "#2c5985")
 
 #: Every colour a chart of the kit may use.
-PALETTE = frozenset(CATEGORICAL) | {MUTED}
+PALETTE = frozenset(CATEGORICAL) | {MUTED, PAPER, MISSING}
 
 THEME_NAME = "medcoding"
 
@@ -92,6 +109,58 @@ def enable() -> str:
         alt.theme.register(THEME_NAME, enable=False)(theme_config)
     alt.theme.enable(THEME_NAME)
     return THEME_NAME
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of a ``#rrggbb`` colour (0 = black, 1 = white)."""
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2.1 contrast ratio of two ``#rrggbb`` colours, from 1 (none) to 21 (black on white).
+
+    >>> round(contrast_ratio(INK, PAPER), 1), round(contrast_ratio(INK, MISSING), 1)
+    (21.0, 16.7)
+    """
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def sequential_colour(fraction: float) -> str:
+    """The :data:`SEQUENTIAL` colour ``fraction`` of the way from its lightest (0) to its darkest (1) step,
+    as Vega draws it (linear RGB between the steps, rounded).
+
+    >>> sequential_colour(0), sequential_colour(1), sequential_colour(0.75)
+    ('#bce4d8', '#2c5985', '#347da0')
+    """
+    position = min(max(fraction, 0.0), 1.0) * (len(_SEQUENTIAL_STEPS) - 1)
+    i = min(int(position), len(_SEQUENTIAL_STEPS) - 2)
+    low, high = _SEQUENTIAL_STEPS[i], _SEQUENTIAL_STEPS[i + 1]
+    mix = [round(int(low[k:k + 2], 16) + (int(high[k:k + 2], 16) - int(low[k:k + 2], 16)) * (position - i))
+           for k in (1, 3, 5)]
+    return "#" + "".join(f"{c:02x}" for c in mix)
+
+
+def text_colour(value, low, high) -> str:
+    """:data:`INK` or :data:`PAPER` for text on the :data:`SEQUENTIAL` fill of ``value`` on a scale from
+    ``low`` to ``high``: the one with the higher contrast (at least 4.5:1, WCAG AA, anywhere on the scale).
+    A missing ``value`` (drawn on :data:`MISSING`) gets INK.
+
+    >>> text_colour(60, 0, 100) == INK, text_colour(90, 0, 100) == PAPER, text_colour(None, 0, 100) == INK
+    (True, True, True)
+    >>> min(max(contrast_ratio(c, INK), contrast_ratio(c, PAPER)) for c in map(sequential_colour,
+    ...     [i / 200 for i in range(201)])) >= 4.5
+    True
+    """
+    if value is None or value != value or low is None or high is None or not high > low:  # missing, or NaN
+        return INK
+    fill = sequential_colour((float(value) - float(low)) / (float(high) - float(low)))
+    return PAPER if contrast_ratio(fill, PAPER) > contrast_ratio(fill, INK) else INK
 
 
 def colours_outside_palette(spec) -> list[str]:

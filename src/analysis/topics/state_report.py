@@ -27,6 +27,7 @@ from analysis.calc import claims
 from analysis.topics import job_outlook as outlook
 
 from analysis.topics import salary_by_state as salary
+from analysis.present import theme
 from analysis.present.formats import count, money, percent, rank_text
 from analysis.present.markdown import Markdown
 from analysis.present.report_summary import Figure, Finding, Summary
@@ -71,30 +72,15 @@ def employment_summary(state: State) -> Markdown:
 
 
 def employment_chart(state: State) -> alt.Chart:
-    """Bars of employment in every state (the newest May survey with employment), largest first, ``state`` highlighted.
+    """Bars of employment in every state (the newest May survey with employment), largest first, ``state`` highlighted
+    (its colour, an outline and a bold label).
 
     >>> employment_chart(lookup_state("DC")).to_dict()["title"]["text"]
     'Employment by state, May 2024: District of Columbia ranks 49 of 51'
     """
     frame = outlook.employment_by_state()
     own = frame.set_index("state_abbr").loc[state.abbr]
-    data = pd.DataFrame({
-        "state": frame.state,
-        "employment": frame.employment.astype(int),
-        "rank_text": [f"{int(r)} of {len(frame)}" for r in frame.rank_derived],
-        "share_text": [f"{v:.1f}%" for v in frame.share_of_51_state_sum_pct_derived],
-        "role": ["this report's state" if a == state.abbr else "other states" for a in frame.state_abbr],
-    })
-    return alt.Chart(data).mark_bar().encode(
-        x=alt.X("employment:Q", title=f"Employment (jobs), May {frame.attrs['year']}", axis=alt.Axis(format=",d")),
-        y=alt.Y("state:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=8)),
-        color=alt.Color("role:N", title=None, scale=alt.Scale(domain=["this report's state", "other states"],
-                                                              range=["#d95f02", "#9ecae1"]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("state:N", title="State"), alt.Tooltip("employment:Q", title="Employment", format=",d"),
-                 alt.Tooltip("rank_text:N", title="Rank (derived)"),
-                 alt.Tooltip("share_text:N", title="Share of the 51-state sum (derived)")],
-    ).properties(
+    return outlook.employment_bars(frame, state, label_size=8).properties(
         title=alt.Title(f"Employment by state, May {frame.attrs['year']}: {state.name} ranks {int(own.rank_derived)} of {len(frame)}",
                         subtitle=[f"Source: BLS OEWS May {frame.attrs['year']} (data/{frame.attrs.get('file', 'evidence')}). "
                                   "Ranks and shares are derived."]),
@@ -173,6 +159,7 @@ def overview_map(state_links: dict[str, str], year: int | str = "latest", measur
         "wage_text": [money(v) for v in frame.wage_usd],
         "rank_text": [rank_text(r, n) for r, n in zip(frame.rank_derived, frame.areas_ranked)],
         "report": [state_links.get(a, "") for a in frame.state_abbr],
+        "label_color": salary.tile_label_colours(frame.wage_usd.astype("Float64")),
     })
     data["action"] = ["click to open the report" if link else "no report built yet" for link in data.report]
     tooltip = [alt.Tooltip("state:N", title="State"), alt.Tooltip("wage_text:N", title=f"{measure.capitalize()} wage"),
@@ -180,14 +167,20 @@ def overview_map(state_links: dict[str, str], year: int | str = "latest", measur
     base = alt.Chart(data).encode(
         x=alt.X("tile_col:O", axis=None), y=alt.Y("tile_row:O", axis=None), tooltip=tooltip,
         href=alt.Href("report:N"))
-    tiles = base.mark_rect(stroke="white", strokeWidth=2, cursor="pointer").encode(
-        color=alt.Color("wage_usd:Q", title=f"{measure.capitalize()} wage (USD)", scale=alt.Scale(scheme="tealblues"),
+    empty = base.transform_filter("!isValid(datum.wage_usd)").mark_rect(color=theme.MISSING, stroke=theme.PAPER,
+                                                                        strokeWidth=2, cursor="pointer")
+    tiles = base.transform_filter("isValid(datum.wage_usd)").mark_rect(stroke=theme.PAPER, strokeWidth=2,
+                                                                      cursor="pointer").encode(
+        color=alt.Color("wage_usd:Q", title=f"{measure.capitalize()} wage (USD)", scale=alt.Scale(scheme=theme.SEQUENTIAL),
                         legend=alt.Legend(format="$,d")))
-    labels = base.mark_text(fontSize=11, cursor="pointer").encode(text="state_abbr:N")
-    return (tiles + labels).properties(
+    labels = base.transform_calculate(label=salary.TILE_LABEL).mark_text(fontSize=11, lineBreak="\n", cursor="pointer").encode(
+        text="label:N", color=salary.TILE_LABEL_COLOUR)
+    # no empty layer: axe-core flags a mark group with nothing in it as an image without a name
+    return alt.layer(*([empty] if frame.wage_usd.isna().any() else []), tiles, labels).properties(
         title=alt.Title(f"{measure.capitalize()} annual wage by state, May {year}: click a state to open its report",
                         subtitle=[f"Source: BLS OEWS May {year}, Medical Records Specialists (SOC 29-2072), by state "
-                                  "(data/evidence/). Each square is one state; DC included. Rank 1 = highest (derived)."]),
+                                  "(data/evidence/). Each square is one state; DC included. Rank 1 = highest (derived)."
+                                  + (" Grey, marked n/a = not available." if frame.wage_usd.isna().any() else "")]),
         width=480, height=350,
     )
 

@@ -226,7 +226,8 @@ def test_cli_reports_a_missing_key_and_bad_scheduler(tmp_path):
     assert run.returncode == 2 and "no grading key" in run.stderr and not (tmp_path / "g").exists()
     run = subprocess.run([sys.executable, "-m", "analysis", "grade", str(tmp_path / "subs"), "--roster",
                           str(tmp_path / "r.csv"), "--scheduler", "yarn"], capture_output=True, text=True)
-    assert run.returncode == 2 and "--scheduler: invalid choice: 'yarn'" in run.stderr and "local" in run.stderr
+    assert run.returncode == 2 and "--scheduler: 'yarn' is not a scheduler" in run.stderr
+    assert "Allowed: local" in run.stderr and "tcp://HOST:PORT" in run.stderr and "Did you mean 'local'?" in run.stderr
 
 
 def test_zip_of_a_class_folder_is_read(tmp_path):

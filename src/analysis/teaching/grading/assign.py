@@ -8,7 +8,9 @@ hash of their answers (the installed kit still does for the parameter-independen
 public helpers compute the others: see docs/instructor-guide.md). Practice exercises (points 0) keep
 their self-check. The key goes to ``<out>/grading-key/key.json`` (or ``--key DIR``), outside
 ``<out>/student/``; keep it private. Making it runs the instructor version of each notebook with
-parameter-independent graded exercises once, in a sandboxed kernel (:mod:`.key`).
+parameter-independent graded exercises once, in a sandboxed kernel (:mod:`.key`). When the kit's answers
+file holds hashes of graded answers, ``<out>/student-kit/exercise_answers.json`` is the same file without
+them, for the copy of the kit the students run (:func:`write_student_kit_answers`).
 
 Usage::
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import sys
 from pathlib import Path
 
@@ -115,7 +118,34 @@ def write_assignments(roster_path, *, source=None, out=None, key_dir=None, noteb
         folder = student_root / student_id
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, folder / name)
+    write_student_kit_answers([e.exercise_id for name in gradable for e in keys.graded_exercises(sources[name])], out)
     return students, gradable, keys.write_key(key, key_dir)
+
+
+STUDENT_KIT = "student-kit"
+
+
+def write_student_kit_answers(graded_ids: list[str], out: Path) -> tuple[Path, list[str]] | None:
+    """The kit's answers file without the entries of ``graded_ids``, as ``<out>/student-kit/exercise_answers.json``
+    (for the copy of the kit students run), and the ids left out; None when the kit holds none of them.
+
+    The kit's own file keeps every parameter-independent answer's salted hash, for the self-checks; a hash
+    of a graded answer lets a student test guesses (51 for a state) instead of working it out. The grader
+    never needs those hashes (its key comes from the solutions), so students' kits can go without them.
+    """
+    from analysis.teaching.exercises import ANSWERS_FILE
+
+    document = json.loads(ANSWERS_FILE.read_text(encoding="utf-8"))
+    left_out = sorted(set(graded_ids) & set(document.get("exercises", {})))
+    if not left_out:
+        return None
+    kept = {k: v for k, v in document["exercises"].items() if k not in left_out}
+    about = (f"{document.get('about', '')} Written by `medcoding assignments --roster` for the students' copy of the kit: "
+             f"the entries of the graded exercises {', '.join(left_out)} are left out.").strip()
+    path = Path(out) / STUDENT_KIT / ANSWERS_FILE.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"about": about, "exercises": kept}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path, left_out
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -151,6 +181,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Wrote {len(students) * len(notebooks)} personalised notebooks ({len(students)} students x "
           f"{len(notebooks)} notebooks: {', '.join(notebooks)}) to {out / 'student'}/<student_id>/.")
     print(f"Private grading key: {key_path} (do not hand it out; `medcoding grade` reads it).")
+    from analysis.teaching.exercises import ANSWERS_FILE
+
+    written = json.loads(Path(key_path).read_text(encoding="utf-8"))
+    graded = {e["exercise_id"] for spec in written["notebooks"].values() for e in spec["exercises"]}
+    hashed = sorted(graded & set(json.loads(ANSWERS_FILE.read_text(encoding="utf-8")).get("exercises", {})))
+    if hashed:
+        print(f"Note: the kit's {ANSWERS_FILE.name} holds salted hashes of graded answers ({', '.join(hashed)}), which "
+              f"a student could test guesses against. In the copy of the kit your students run, replace "
+              f"src/analysis/teaching/{ANSWERS_FILE.name} with {out / STUDENT_KIT / ANSWERS_FILE.name}, the same "
+              "without them (README: grading).")
     return 0
 
 

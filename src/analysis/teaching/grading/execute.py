@@ -10,7 +10,9 @@ instructor's solutions when the key is made (:mod:`.key`).
 Every student output is dropped as it arrives (the grader needs none of it) and counted; more than
 ``max_output_mb`` stops the run. The kernel is started through :mod:`.sandbox` (memory, CPU and file
 size limits; no network and read-only files where the system allows), in a throwaway folder that
-holds only the submission, and talks to the grader over Unix sockets in that folder.
+holds only the submission, and talks to the grader over Unix sockets in that folder. Where a pids
+cgroup can be made (root), the submission gets one (``max_processes`` tasks), and whatever is still
+running in it when the notebook is done or timed out is killed.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from analysis.core.errors import AnalysisError
+from analysis.teaching.grading.sandbox import DEFAULT_MAX_PROCESSES, make_pids_cgroup, remove_cgroup
 
 # The collecting cell: self-contained (imports only the standard library and what the values need).
 COLLECT_CELL = r'''
@@ -91,6 +94,7 @@ class Limits:
     file_mb: int = 20
     startup_timeout: float = 120
     isolate: bool = True
+    max_processes: int = DEFAULT_MAX_PROCESSES  # tasks at once (processes and threads), where a pids cgroup can be made
 
 
 @dataclass
@@ -154,8 +158,8 @@ def _isolation_text(workdir: str, limits: Limits) -> str:
     except (OSError, ValueError):
         return "none (the kernel wrapper did not report)"
     parts = list(done.get("isolation") or [])
-    if not parts:
-        parts = ["none: network namespaces not available here" if limits.isolate else "none: turned off"]
+    if not any(part.startswith("network") for part in parts):
+        parts.insert(0, "none: network namespaces not available here" if limits.isolate else "none: turned off")
     return "; ".join(parts + list(done.get("limits") or []))
 
 
@@ -167,6 +171,7 @@ def run_submission(nb, answers: dict, limits: Limits) -> Execution:
     workdir = tempfile.mkdtemp(prefix="medcoding-grade-")
     started = time.monotonic()
     execution = Execution("ran")
+    cgroup = make_pids_cgroup(limits.max_processes)
     try:
         os.chmod(workdir, 0o700)
         nbformat.write(nb, os.path.join(workdir, "submission.ipynb"))
@@ -174,7 +179,7 @@ def run_submission(nb, answers: dict, limits: Limits) -> Execution:
                               connection_file=os.path.join(workdir, "kernel.json"))
         km.sandbox_args = ["--memory-mb", str(limits.memory_mb), "--cpu-seconds", str(int(limits.timeout) + 60),
                            "--file-mb", str(limits.file_mb), "--workdir", workdir,
-                           "--isolate", "auto" if limits.isolate else "off"]
+                           "--isolate", "auto" if limits.isolate else "off"] + (["--cgroup", str(cgroup)] if cgroup else [])
         client = _GradingClient(nb, limits=limits, marker=marker, km=km, allow_errors=True,
                                 startup_timeout=int(limits.startup_timeout), shutdown_kernel="immediate",
                                 iopub_timeout=10, record_timing=False)
@@ -209,6 +214,7 @@ def run_submission(nb, answers: dict, limits: Limits) -> Execution:
                 except ValueError:
                     execution.status = "answers could not be read back"
     finally:
+        remove_cgroup(cgroup)  # whatever the student's code started and left running: killed here
         execution.seconds = time.monotonic() - started
         shutil.rmtree(workdir, ignore_errors=True)
     return execution
