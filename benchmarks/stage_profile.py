@@ -165,6 +165,9 @@ def profile(state: str = "TX", repeat: int = 3) -> dict[str, tuple[float, float 
               cpu=False)
         cold.close()
     thread.shutdown()
+    import shutil
+
+    shutil.rmtree(out, ignore_errors=True)
     return stages
 
 
