@@ -36,7 +36,7 @@ from analysis.build.files import (LOG_NAME, BuildError, build_lock, cannot_write
                                   new_build_id, use_build_id)
 from analysis.build.index import index_parameters
 from analysis.build import plan as planning
-from analysis.build.grid import plan_grid
+from analysis.build.grid import Grids, plan_grid
 from analysis.build.plan import FORMATS, capped_jobs, check_formats, check_paper, check_timeout, default_jobs
 from analysis.build.runner import Runner
 from analysis.build.summary import Summary
@@ -51,7 +51,7 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
           out: Path | str = "reports", notebooks_dir: Path | str = NOTEBOOKS_DIR, index: bool = False,
           fresh_kernels: bool = False, allow_other_files: bool = False, timeout: float = 600,
           progress: bool | None = None, log=print, executor: Executor | None = None, paper: str = "letter",
-          scheduler: str | None = None, grid: list[str] | None = None) -> Summary:
+          scheduler: str | None = None, grid: list[str] | Grids | None = None) -> Summary:
     """Build the selected reports (all by default). Returns a :class:`~analysis.build.summary.Summary`.
 
     ``paper`` is the PDFs' paper size (:func:`~analysis.build.plan.check_paper`: letter or a4); a PDF
@@ -62,7 +62,8 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
     :class:`~analysis.build.files.BuildError` when another build holds the output folder or a file cannot
     be written (the earlier reports and manifest then stay). ``scheduler`` (``local:N`` or ``tcp://...``)
     runs the notebooks on Dask (:mod:`~analysis.build.dask_executor`); ``grid`` (``["year=2023,2024", ...]``)
-    builds one report per combination (:mod:`~analysis.build.grid`).
+    builds one report per combination, and a :class:`~analysis.build.grid.Grids` (the grids of a file, from
+    :func:`~analysis.build.grid.read_grid_file`) one per combination of each (:mod:`~analysis.build.grid`).
     """
     started = time.perf_counter()
     explicit_pdf = formats is not None and "pdf" in formats

@@ -8,7 +8,7 @@ touched, that a scheduler answers and that every worker runs the same kit and da
   worker does: :class:`KernelPlugin` runs :func:`analysis.build.worker.worker_init` once per worker
   process (embedded: Dask owns its signals and output; a Dask worker is daemonic, so the worker starts
   no process pool, only its kernel). As a local pool does, the kernels start when the runner says
-  kernel jobs are due (:meth:`DaskExecutor.start`, right after its printer starts): the plugin is
+  kernel jobs are due (:meth:`DaskExecutor.start`; the runner starts kernels before the printer): the plugin is
   registered in a thread of its own, so the first job waits for it, not the runner; a build with
   nothing to run starts no kernel. Kernels talk over IPC sockets in a private folder, so kernels
   starting at once on one machine cannot race for TCP ports (papermill#511). The task writes the HTML
