@@ -118,20 +118,14 @@ class KernelPlugin(_WorkerPlugin):
 
         global _FINGERPRINT
         _FINGERPRINT = kit_fingerprint()  # this build's: the kit on a long-running worker may have been updated since
-        build_worker._worker_close()  # the kernel of an earlier build on this worker, if any
+        build_worker.close_worker()  # the kernel of an earlier build on this worker, if any
         config = dict(self.config, data_dir=str(data_dir()), embedded=True, role="kernel")
         build_worker.worker_init(config, threading.Event())
 
     def teardown(self, worker=None):
         from analysis.build import worker as build_worker
 
-        state = build_worker._W
-        if state is not None and state.thread is not None:
-            # Behind a kernel still starting (a build with nothing to run): it is then shut down too, not left behind.
-            with contextlib.suppress(Exception):
-                state.thread.submit(int).result(timeout=120)
-        build_worker._worker_close()
-        build_worker._W = None
+        build_worker.close_worker()  # a kernel still starting (a build with nothing to run) is shut down too
 
 
 _FINGERPRINT: str | None = None
@@ -150,7 +144,7 @@ def run_execute(job: dict, fingerprint: str) -> dict:
         local = dict(job, html=os.path.join(folder, Path(job["html"]).name),
                      failed=os.path.join(folder, Path(job["failed"]).name))
         result = worker.execute_job(local)
-        state = worker._W
+        state = worker.worker_state()
         for key, kind in (("html_temp", "html_bytes"), ("failed_notebook", "failed_bytes")):
             if result.get(key):
                 result[kind] = Path(result.pop(key)).read_bytes()

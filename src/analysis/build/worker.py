@@ -165,6 +165,23 @@ def _worker_close():
             state.printer.close()
 
 
+def worker_state() -> "WorkerState | None":
+    """This process's worker state: None before :func:`worker_init` and after :func:`close_worker`."""
+    return _W
+
+
+def close_worker() -> None:
+    """Stop this process's kernel (waiting behind one still starting) and browser, and forget the state: for a
+    worker that outlives a build (a Dask worker). A pool worker's state is closed when its process exits."""
+    global _W
+    state = _W
+    if state is not None and state.thread is not None:
+        with contextlib.suppress(Exception):
+            state.thread.submit(int).result(timeout=120)
+    _worker_close()
+    _W = None
+
+
 def ready() -> int:
     """A no-op job: submitting it makes a pool start a worker now (its set-up starts the kernel or browser)."""
     return os.getpid()

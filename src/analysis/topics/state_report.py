@@ -20,15 +20,12 @@ from __future__ import annotations
 import re
 
 import altair as alt
-import pandas as pd
 
 from analysis.calc import claims
-
 from analysis.topics import job_outlook as outlook
-
 from analysis.topics import salary_by_state as salary
 from analysis.present import theme
-from analysis.present.formats import count, money, percent, rank_text
+from analysis.present.formats import count, percent, rank_text
 from analysis.present.markdown import Markdown
 from analysis.present.report_summary import Figure, Finding, Summary
 from analysis.core.params import ParameterSet, Text
@@ -152,15 +149,7 @@ def overview_map(state_links: dict[str, str], year: int | str = "latest", measur
     """
     year = resolve_year(year)
     frame = salary.ranked_wages(year, measure)
-    data = pd.DataFrame({
-        "state": frame.state, "state_abbr": frame.state_abbr,
-        "tile_row": frame.tile_row.astype(int), "tile_col": frame.tile_col.astype(int),
-        "wage_usd": [None if pd.isna(v) else float(v) for v in frame.wage_usd.astype("Float64")],
-        "wage_text": [money(v) for v in frame.wage_usd],
-        "rank_text": [rank_text(r, n) for r, n in zip(frame.rank_derived, frame.areas_ranked)],
-        "report": [state_links.get(a, "") for a in frame.state_abbr],
-        "label_color": salary.tile_label_colours(frame.wage_usd.astype("Float64")),
-    })
+    data = salary.tile_frame(frame, report=[state_links.get(a, "") for a in frame.state_abbr])
     data["action"] = ["click to open the report" if link else "no report built yet" for link in data.report]
     tooltip = [alt.Tooltip("state:N", title="State"), alt.Tooltip("wage_text:N", title=f"{measure.capitalize()} wage"),
                alt.Tooltip("rank_text:N", title="Rank (derived)"), alt.Tooltip("action:N", title="Report")]

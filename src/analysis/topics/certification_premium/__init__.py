@@ -11,13 +11,13 @@ Backs ``notebooks/04_certification_premium.ipynb``.
 * **Assumptions** (notebook parameters, defaults documented in :data:`PARAMETERS`): the cost of getting
   certified, the horizon and the discount rate. They are not data.
 
-The article's own arithmetic, reproduced:
-
 Its modules, each imported here so that the notebook, the tests and the exercise registry use the topic by its
 one name (``analysis.topics.certification_premium``): ``credentials`` (the credentials and the article's
 status table); ``sources`` (the premium sources and how far they disagree); ``parameters``; ``value`` (payback
 and present value); ``career_ladder`` (the earnings-path scenario); ``charts``; ``exercises`` (notebook 04's
 expected answers); ``summary`` (the report's opening summary).
+
+The article's own arithmetic, reproduced:
 
 >>> a = premium_basis("article", 1)
 >>> a.with_usd - a.without_usd, round(a.premium_pct_derived, 1)

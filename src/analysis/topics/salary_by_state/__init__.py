@@ -31,7 +31,7 @@ from analysis.topics.salary_by_state.wages import (
 from analysis.topics.salary_by_state.claims import article_vs_bls, article_claim_note
 from analysis.topics.salary_by_state.remote import RemoteWork, remote_work, remote_work_note
 from analysis.topics.salary_by_state.charts import (
-    comparison_chart, tile_label_colours, TILE_LABEL, TILE_LABEL_COLOUR, wage_tile_map, MEASURES, state_choices,
+    comparison_chart, tile_frame, tile_label_colours, TILE_LABEL, TILE_LABEL_COLOUR, wage_tile_map, MEASURES, state_choices,
     state_explorer,
 )
 from analysis.topics.salary_by_state.exercises import (

@@ -67,6 +67,25 @@ def _role_colour(role: str) -> str:
     return {"chosen state": theme.HIGHLIGHT, "compared state": theme.COMPARED}.get(role, theme.MUTED)
 
 
+def tile_frame(frame: pd.DataFrame, **extra) -> pd.DataFrame:
+    """What every static tile map draws, one row per area of :func:`ranked_wages`: its tile, wage (missing
+    stays missing), texts and label colour; ``extra`` columns go before the label colour.
+
+    >>> list(tile_frame(ranked_wages(2024, "median"), role="other").columns)[-2:]
+    ['role', 'label_color']
+    """
+    wages = frame.wage_usd.astype("Float64")
+    return pd.DataFrame({
+        "state": frame.state, "state_abbr": frame.state_abbr,
+        "tile_row": frame.tile_row.astype(int), "tile_col": frame.tile_col.astype(int),
+        "wage_usd": [None if pd.isna(v) else float(v) for v in wages],
+        "wage_text": frame.wage_usd.map(money),
+        "rank_text": [rank_text(r, n) for r, n in zip(frame.rank_derived, frame.areas_ranked)],
+        **extra,
+        "label_color": tile_label_colours(wages),
+    })
+
+
 def tile_label_colours(wages: pd.Series) -> list[str]:
     """Each tile's label colour: ink, or the page's white on the darkest tiles (WCAG AA either way)."""
     low, high = (None if pd.isna(v) else float(v) for v in (wages.min(), wages.max()))
@@ -92,17 +111,9 @@ def wage_tile_map(state: State, year: int, measure: str, compare_with: list[Stat
     frame = ranked_wages(year, measure)
     own = frame.set_index("state_abbr").loc[state.abbr]
     rank = "has no figure" if pd.isna(own.rank_derived) else f"ranks {int(own.rank_derived)} of {int(own.areas_ranked)}"
-    wages = frame.wage_usd.astype("Float64")
     peers = {s.abbr for s in compare_with} - {state.abbr}
-    data = pd.DataFrame({
-        "state": frame.state, "state_abbr": frame.state_abbr,
-        "tile_row": frame.tile_row.astype(int), "tile_col": frame.tile_col.astype(int),
-        "wage_usd": [None if pd.isna(v) else float(v) for v in wages],
-        "wage_text": frame.wage_usd.map(money),
-        "rank_text": [rank_text(r, n) for r, n in zip(frame.rank_derived, frame.areas_ranked)],
-        "role": ["chosen state" if a == state.abbr else "compared state" if a in peers else "other" for a in frame.state_abbr],
-        "label_color": tile_label_colours(wages),
-    })
+    data = tile_frame(frame, role=["chosen state" if a == state.abbr else "compared state" if a in peers else "other"
+                                   for a in frame.state_abbr])
     tooltip = [alt.Tooltip("state:N", title="State"), alt.Tooltip("wage_text:N", title=f"{measure.capitalize()} wage"),
                alt.Tooltip("rank_text:N", title="Rank (derived)")]
     base = alt.Chart(data).encode(
