@@ -2,14 +2,19 @@
 
 Stages, in the order a one-report build meets them. In this process (what ``medcoding build --state TX``
 does before and beside its kernel): Python and the builder's imports; the exporter's imports (nbconvert,
-papermill); the Vega bundle (a child process). In the kernel: its start, the imports every report needs
-(the warm-up), the notebook's cells. Then the HTML export (the first one, and one after the warm-up the
-build does while the first notebook runs); Chromium's start and its warm-up; the page load, the charts and
-the PDF (the first report after the warm-up, and the next ones); discarding the kernel.
+papermill); the Vega bundle (made by vl-convert in a child process, as the first run does; read from the kit's
+cache, as later runs do). In the kernel: its start, the imports every report needs (the warm-up), the notebook's
+cells. Then the HTML export (the first one, and one after the warm-up the build does while the first notebook
+runs); Chromium's start and its warm-up (the warm-up page made, then loaded, its chart drawn and printed); the
+page load, the charts and the PDF (the first report after the warm-up, the next ones, each from a file of its own
+as in a build, and the first one of a browser not warmed up); discarding the kernel. The print rows' CPU is the
+whole process tree's (this process, playwright's node driver, the browser, its renderer, GPU and utility
+processes, read from /proc), and one line splits a report's print CPU by process.
 
 Each stage is timed on its own (wall clock, seconds; median of ``--repeat`` runs where it can be repeated;
 CPU seconds beside it where the stage runs in this process or a child it waits for), so a stage that a build
-overlaps with another still shows its full cost. The last lines add up the one-report build's critical path.
+overlaps with another still shows its full cost. The profile keeps the Vega bundle in a temporary cache folder
+(``MEDCODING_CACHE_DIR``), not the user's. The last lines add up the one-report build's critical path.
 
     .venv/bin/python benchmarks/stage_profile.py --state TX
 """
@@ -17,6 +22,7 @@ overlaps with another still shows its full cost. The last lines add up the one-r
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -45,6 +51,59 @@ def _clock(fn, repeat=1):
     return statistics.median(walls), statistics.median(cpus), value
 
 
+def _tree_cpu() -> dict[str, float]:
+    """CPU seconds so far of this process and every process under it, by kind (from /proc; a process that has
+    ended counts in its parent's, once the parent has waited for it)."""
+    import re
+
+    ticks = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                text = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = text[text.rindex(")") + 2:].split()
+            stats[int(entry)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / ticks)
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in stats.items():
+        children.setdefault(parent, []).append(pid)
+    found, todo = {}, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            command = ""
+        if pid == os.getpid():
+            kind = "python"
+        elif os.path.basename(command.split(" ", 1)[0]) == "node":
+            kind = "node driver"
+        else:
+            match = re.search(r"--type=([\w-]+)", command)
+            kind = match.group(1) if match else ("browser" if "chrom" in command else "other")
+        if pid in stats:
+            found[kind] = found.get(kind, 0.0) + stats[pid][1]
+    return found
+
+
+def _tree_clock(fn, repeat=1):
+    """As :func:`_clock`, with the CPU of the whole process tree; and the CPU by kind of process, summed."""
+    walls, cpus, by_kind = [], [], {}
+    for _ in range(repeat):
+        before, started = _tree_cpu(), time.perf_counter()
+        fn()
+        walls.append(time.perf_counter() - started)
+        after = _tree_cpu()
+        used = {kind: after.get(kind, 0.0) - before.get(kind, 0.0) for kind in after.keys() | before.keys()}
+        cpus.append(sum(used.values()))
+        for kind, seconds in used.items():
+            by_kind[kind] = by_kind.get(kind, 0.0) + seconds
+    return statistics.median(walls), statistics.median(cpus), {kind: s / repeat for kind, s in by_kind.items()}
+
+
 def _python(code: str):
     return lambda: subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
 
@@ -54,6 +113,11 @@ def profile(state: str = "TX", repeat: int = 3) -> dict[str, tuple[float, float 
     import analysis  # noqa: F401  (the rfc3987 stand-in, as in every process of the kit)
 
     stages: dict[str, tuple[float, float | None]] = {}
+    # The bundle goes to a cache folder of this run (the children started here inherit it), not the user's.
+    from analysis.core.env import CACHE_DIR_ENV
+
+    cache = tempfile.mkdtemp(prefix="medcoding-profile-cache-")
+    os.environ[CACHE_DIR_ENV] = cache
 
     def stage(name, fn, repeat=1, cpu=True):
         wall, used, value = _clock(fn, repeat)
@@ -65,7 +129,12 @@ def profile(state: str = "TX", repeat: int = 3) -> dict[str, tuple[float, float 
     stage("papermill CLI's own import (no rfc3987 stand-in: jsonschema builds its grammars)", _python("import papermill"),
           repeat)
     stage("exporter imports (nbconvert, papermill)", _python("import analysis.export.html, papermill"), repeat)
-    stage("Vega bundle (child process)", _python("import sys, vl_convert; vl_convert.javascript_bundle()"), repeat)
+    stage("Vega bundle made by vl-convert (child process; the first run, or a new vl-convert)",
+          _python("import sys, vl_convert; vl_convert.javascript_bundle()"), repeat)
+    from analysis.export import bundle
+
+    bundle.vega_bundle()  # made once here, into the profile's cache folder
+    stage("Vega bundle read from the kit's cache (later runs)", bundle.read_cached_bundle, repeat)
     stage("worker process start (spawn: Python + builder + exporter imports)",
           _python("import analysis.build.worker, analysis.export.html, papermill"), repeat)
     stage("kernel imports, cold, in a bare Python (pandas, altair, analysis)",
@@ -152,22 +221,39 @@ def profile(state: str = "TX", repeat: int = 3) -> dict[str, tuple[float, float 
 
     chromium = find_chromium()
     if chromium is not None:
+        from analysis.export.html import warm_up_page
+
+        def tree_stage(name, fn, repeat=1):
+            wall, used, by_kind = _tree_clock(fn, repeat)
+            stages[name] = (wall, used)
+            return by_kind
+
+        # The next reports are each a file of their own, as in a build (a page loaded again from the same address
+        # reuses its compiled scripts, which no build does).
+        pages = [out / f"next-{i}.html" for i in range(repeat)]
+        for page in pages:
+            page.write_bytes(Path(job["html"]).read_bytes())
+        pages = iter(pages)
         printer = ChromiumPrinter(chromium)
         stage("Chromium start (its CPU is not counted)", printer.__enter__, cpu=False)
-        stage("Chromium warm-up (a small file: page printed)", printer.warm_up, cpu=False)
-        stage("first report printed after the warm-up (load, charts, PDF, metadata)",
-              lambda: printer.print_pdf(job["html"], out / "first.pdf"), cpu=False)
-        stage("next reports printed by the same page", lambda: printer.print_pdf(job["html"], out / "next.pdf"), repeat,
-              cpu=False)
+        stage("warm-up page made (one small export; made while Chromium starts)", warm_up_page)
+        tree_stage("Chromium warm-up (that page loaded, its chart drawn by the Vega bundle, printed)", printer.warm_up)
+        tree_stage("first report printed after the warm-up (load, charts, PDF, metadata)",
+                   lambda: printer.print_pdf(job["html"], out / "first.pdf"))
+        by_kind = tree_stage("next reports printed by the same page (each from its own file)",
+                             lambda: printer.print_pdf(next(pages), out / "next.pdf"), repeat)
+        stages["  its CPU by process: " + ", ".join(f"{kind} {seconds:.2f}" for kind, seconds in
+                                                     sorted(by_kind.items(), key=lambda kv: -kv[1]) if seconds >= 0.005)] = \
+            (sum(by_kind.values()), None)
         printer.close()
         cold = ChromiumPrinter(chromium).__enter__()
-        stage("first report printed by a browser not warmed up", lambda: cold.print_pdf(job["html"], out / "cold.pdf"),
-              cpu=False)
+        tree_stage("first report printed by a browser not warmed up", lambda: cold.print_pdf(job["html"], out / "cold.pdf"))
         cold.close()
     thread.shutdown()
     import shutil
 
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
     return stages
 
 
@@ -179,13 +265,15 @@ def critical_path(stages: dict) -> list[tuple[str, float]]:
     warm = (get("kernel start (process + ready; its CPU is not counted)")
             + get("kernel warm-up: the imports every report needs, in the kernel"))
     kernel = warm + get("cells (warm kernel, reset between reports; in the kernel)")
-    beside = get("exporter imports (nbconvert, papermill)") + get("Vega bundle (child process)")
+    beside = get("exporter imports (nbconvert, papermill)") + get("Vega bundle read from the kit's cache (later runs)")
     start = get("python + builder imports (what a no-change rebuild needs)")
     html = start + max(kernel, beside) + get("HTML export, after the build's warm-up export") + get("kernel discarded")
-    # Chromium starts once the kernel is warm.
-    browser = start + warm + get("Chromium start (its CPU is not counted)") + get("Chromium warm-up (a small file: page printed)")
+    # Chromium starts once the kernel is warm; the warm-up page is made meanwhile.
+    browser = (start + warm + max(get("Chromium start (its CPU is not counted)"),
+                                  get("warm-up page made (one small export; made while Chromium starts)"))
+               + get("Chromium warm-up (that page loaded, its chart drawn by the Vega bundle, printed)"))
     pdf = max(html, browser) + get("first report printed after the warm-up (load, charts, PDF, metadata)")
-    return [("critical path, HTML only: start + max(kernel start, warm-up and cells; exporter imports and Vega "
+    return [("critical path, HTML only: start + max(kernel start, warm-up and cells; exporter imports and cached Vega "
              "bundle) + export + discard", html), ("critical path, HTML + PDF: the same + the first print", pdf),
             ("of which the kernel (start, warm-up, cells), as in plain papermill", kernel)]
 

@@ -18,6 +18,25 @@ ROOT = Path(__file__).resolve().parents[1]
 KERNELSPEC = {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)", "language": "python"}
 
 
+def pytest_configure(config):
+    """The kit's cache (the Vega bundle) goes to a folder of this test process, never the user's cache folder;
+    builds, workers and kernels the tests start inherit it."""
+    import tempfile
+
+    from analysis.core.env import CACHE_DIR_ENV
+
+    config._medcoding_cache = tempfile.mkdtemp(prefix="medcoding-test-cache-")
+    os.environ[CACHE_DIR_ENV] = config._medcoding_cache
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    folder = getattr(config, "_medcoding_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def cli_args(params: dict) -> list[str]:
     """``{"compare_with": ["TX", "FL"]}`` -> ``["-p", "compare_with", "TX,FL"]``: what a person types."""
     args = []

@@ -5,6 +5,7 @@ them the tests are skipped, unless MEDCODING_REQUIRE_BROWSER=1 (CI sets it): the
 """
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from conftest import KERNELSPEC, need
 from fixtures.three_charts_run import executed_three_charts
 
 from analysis.present import rendering
-from analysis.export.chromium import ChartsNotDrawn, ChromiumPrinter, find_chromium
+from analysis.export.chromium import ChartsNotDrawn, ChromiumPrinter, find_chromium, pdf_with_metadata
 from analysis.export.html import html_report
 
 pytestmark = pytest.mark.browser
@@ -160,6 +161,55 @@ def test_a_chart_that_cannot_be_drawn_stops_its_pdf(printer, report, tmp_path):
     # The printer goes on with the next report.
     assert printer.print_pdf(report, tmp_path / "ok.pdf").charts == 3
     assert not (tmp_path / "broken.pdf").exists()
+
+
+def test_warm_up_draws_a_report_chart_and_the_first_report_reuses_its_page(printer, report, tmp_path):
+    printer.warm_up()
+    page = printer._page
+    state = page.evaluate("() => window.medcodingCharts")
+    assert state == {"total": 1, "drawn": 1, "failed": [], "done": True}
+    assert page.locator(".medcoding-chart svg.marks").count() == 1  # drawn by the reports' own Vega bundle
+    result = printer.print_pdf(report, tmp_path / "first.pdf")
+    assert printer._page is page and result.charts == 3  # the same page (and renderer), now warm
+    assert result.blocked_requests == [] and result.console_errors == []
+
+
+def _pdfinfo(path) -> tuple[dict, str]:
+    done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line), done.stderr
+
+
+def test_metadata_is_added_as_an_incremental_update_that_keeps_chromiums_pdf(printer, report, tmp_path):
+    """Chromium's bytes stay as they are (tags, bookmarks, text); title, subject, keywords and language follow."""
+    from pypdf import PdfReader
+
+    need("pdfinfo", shutil.which("pdfinfo"))
+    page = printer.browser.new_page()
+    page.goto(report.as_uri())
+    page.wait_for_function("() => window.medcodingCharts && window.medcodingCharts.done", timeout=30000)
+    raw = page.pdf(tagged=True, outline=True)
+    page.close()
+    title, subject, keywords = "Équipe – ünïcode (✓)", "Subject: with (brackets) and \\ slash", "a, b"
+    updated = pdf_with_metadata(raw, title=title, subject=subject, keywords=keywords, language="es")
+    assert updated.startswith(raw) and len(updated) - len(raw) < 2000
+    (tmp_path / "raw.pdf").write_bytes(raw)
+    (tmp_path / "updated.pdf").write_bytes(updated)
+    info, errors = _pdfinfo(tmp_path / "updated.pdf")
+    raw_info, raw_errors = _pdfinfo(tmp_path / "raw.pdf")
+    assert errors == raw_errors  # poppler finds nothing new to complain about
+    assert (info["Title"].strip(), info["Subject"].strip(), info["Keywords"].strip()) == (title, subject, keywords)
+    assert info["Tagged"].strip() == "yes" and info["Pages"] == raw_info["Pages"] and info["Creator"] == raw_info["Creator"]
+    text = lambda name: subprocess.run(["pdftotext", str(tmp_path / name), "-"], capture_output=True, text=True).stdout  # noqa: E731
+    assert text("updated.pdf") == text("raw.pdf")
+    reader = PdfReader(tmp_path / "updated.pdf", strict=True)
+    assert reader.metadata.title == title and reader.trailer["/Root"]["/Lang"] == "es"
+    assert len(reader.outline) == len(PdfReader(tmp_path / "raw.pdf").outline) > 0
+    # A PDF whose cross-references are a stream (written by pypdf, not Chromium) gets the same metadata.
+    from analysis.export.chromium import _pdf_with_metadata_rewritten
+
+    streamed = _pdf_with_metadata_rewritten(raw, title="old", subject="old", keywords="old", language="en")
+    again = PdfReader(io.BytesIO(pdf_with_metadata(streamed, title=title, subject=subject, keywords=keywords, language="es")))
+    assert (again.metadata.title, again.metadata.subject, again.trailer["/Root"]["/Lang"]) == (title, subject, "es")
 
 
 def _free_port() -> int:

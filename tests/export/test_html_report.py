@@ -250,3 +250,18 @@ def test_every_chart_is_a_figure_captioned_with_its_text_alternative(executed_ht
         caption = re.search(rf'<figcaption[^>]* id="{caption_id}">(.*?)</figcaption>', inner, re.S).group(1)
         spec = json.loads(re.search(r'<script [^>]*type="application/json">(.*?)</script>', inner, re.S).group(1))
         assert "Chart:" in caption and spec["description"] in html_lib.unescape(re.sub(r"<[^>]+>", "", caption))
+
+
+def test_the_printers_warm_up_page_runs_the_same_code_as_every_report(executed_html_target):
+    """The page a printer warms up on is made by the same exporter: the same Vega bundle and chart-drawing script,
+    byte for byte, and a chart drawn the way the reports draw theirs (so the browser has run that code before the
+    first report)."""
+    from analysis.export.html import warm_up_page
+
+    report, warm = html_report(executed_html_target, **REPORT), warm_up_page()
+    scripts = re.findall(r"<script>\n(.*?)</script>", report, re.S)
+    assert len(scripts) == 2 and vega_bundle() in scripts[0] and "medcodingCharts" in scripts[1]
+    assert re.findall(r"<script>\n(.*?)</script>", warm, re.S) == scripts
+    assert warm.count('class="medcoding-chart-spec"') == 1 and "<td>first</td>" in warm
+    csp = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"]*">')
+    assert csp.findall(warm) == csp.findall(report)  # the same scripts, so the same policy

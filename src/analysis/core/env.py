@@ -1,7 +1,7 @@
 """Every environment variable the kit reads, named once.
 
 >>> sorted(name for name in globals() if name.endswith("_ENV"))
-['ANSWERS_ENV', 'CHROMIUM_ENV', 'DATA_DIR_ENV', 'STRICT_ENV', 'TARGET_ENV']
+['ANSWERS_ENV', 'CACHE_DIR_ENV', 'CHROMIUM_ENV', 'DATA_DIR_ENV', 'STRICT_ENV', 'TARGET_ENV']
 """
 
 #: Folder to read data from instead of the kit's ``data/`` (the tests and the builder's workers set it).
@@ -14,3 +14,5 @@ CHROMIUM_ENV = "MEDCODING_CHROMIUM"
 ANSWERS_ENV = "MEDCODING_EXERCISE_ANSWERS"
 #: ``strict`` makes a failing exercise check raise.
 STRICT_ENV = "MEDCODING_EXERCISES"
+#: Folder for what the kit keeps between runs (the Vega bundle) instead of the user's cache folder.
+CACHE_DIR_ENV = "MEDCODING_CACHE_DIR"

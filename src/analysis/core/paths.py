@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from analysis.core.env import DATA_DIR_ENV
+from analysis.core.env import CACHE_DIR_ENV, DATA_DIR_ENV
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 REPO_DIR = PACKAGE_DIR.parents[1]
@@ -20,6 +20,19 @@ def data_dir() -> Path:
     """The folder the kit reads data from: ``$MEDCODING_DATA_DIR`` if set, else the kit's ``data/``."""
     override = os.environ.get(DATA_DIR_ENV)
     return Path(override) if override else REPO_DIR / "data"
+
+
+def cache_dir() -> Path:
+    """The folder for what the kit keeps between runs (only files it made: the Vega bundle):
+    ``$MEDCODING_CACHE_DIR`` if set, else the user's cache folder for ``medcoding-outlook``
+    (``~/.cache/medcoding-outlook`` on Linux; platformdirs). It is made when first written to.
+    """
+    override = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("medcoding-outlook", appauthor=False))
 
 
 def data_path(relative_path: str | Path) -> Path:

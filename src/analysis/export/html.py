@@ -7,8 +7,8 @@ every chart draws, stays interactive (tooltips) and needs no network; no script,
 from elsewhere. The same notebook always gives byte-identical HTML. Which cells the report drops and
 how its outputs are made stable are the preprocessors of :mod:`analysis.export.preprocessors`.
 
-Measured on the 2-core machine (busy): the Vega bundle costs ~1.5 s once per process; an export then
-takes 0.05-0.15 s. Static SVG charts from vl-convert were not chosen for PDFs: ~1.4 s more in every
+Measured on the 2-core machine (busy): an export takes 0.05-0.15 s; the Vega bundle is read from the kit's
+cache (:mod:`analysis.export.bundle`; ~1.1 s the first time it is made). Static SVG charts from vl-convert were not chosen for PDFs: ~1.4 s more in every
 kernel, and the HTML would lose its tooltips.
 
     html = html_report(executed_nb, title="Texas", data_date="May 2024", sources=[...])
@@ -26,11 +26,12 @@ from pathlib import Path
 
 import nbformat
 
+from analysis.export.bundle import start_vega_bundle, vega_bundle  # noqa: F401  (start_vega_bundle: for the build)
 from analysis.export.errors import ReportError
 from analysis.export.preprocessors import (ChartEmbedPreprocessor, MoveTaggedCellsFirst, StableIdsPreprocessor,
                                           report_config)
 from analysis.core.params import parameters_cell_values
-from analysis.present import rendering
+from analysis.present import rendering, theme
 
 TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE_NAME = "medcoding_report"
@@ -41,51 +42,6 @@ REPORT_KEYWORDS = "medical coding, medical records specialists, SOC 29-2072, BLS
 
 
 # ---------------------------------------------------------------------------------------------- HTML
-
-
-_BUNDLE_LOCK = threading.Lock()
-_bundle_maker = None
-_MAKE_BUNDLE = "import sys, vl_convert; sys.stdout.buffer.write(vl_convert.javascript_bundle().encode())"
-
-
-def start_vega_bundle() -> None:
-    """Start making :func:`vega_bundle` now, in a child process: vl-convert holds the GIL for the 1-3 s it
-    takes, which in this process would stall a kernel starting in another thread. A build calls this
-    while the kernel starts; :func:`vega_bundle` then collects it."""
-    global _bundle_maker
-    import subprocess
-    import sys
-
-    with _BUNDLE_LOCK:
-        if _bundle_maker is None and _vega_bundle.cache_info().currsize == 0:
-            _bundle_maker = subprocess.Popen([sys.executable, "-c", _MAKE_BUNDLE], stdout=subprocess.PIPE,
-                                             stderr=subprocess.DEVNULL)
-
-
-def vega_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed as one script (~0.9 MB), made once per process (1-3 s).
-
-    It comes from vl-convert (no network) and sets ``window.vegaEmbed``. The template inserts it as
-    a value, never parsed as Jinja (it contains ``{#``), inside a function wrapper.
-    """
-    with _BUNDLE_LOCK:
-        return _vega_bundle()
-
-
-@functools.lru_cache(maxsize=1)
-def _vega_bundle() -> str:
-    global _bundle_maker
-    maker, _bundle_maker = _bundle_maker, None
-    text = None
-    if maker is not None:
-        out, _ = maker.communicate()
-        text = out.decode() if maker.returncode == 0 and out else None
-    if text is None:  # not started, or the child failed: make it here
-        import vl_convert
-
-        text = vl_convert.javascript_bundle()
-    # "</script" inside the code would end the page's <script> element early.
-    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.I)
 
 
 def html_report(
@@ -120,8 +76,44 @@ def html_report(
             "embed_options": json.dumps(rendering.EMBED_OPTIONS, sort_keys=True),
         },
     }
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    # One export at a time: nbconvert's exporter re-registers filters on itself for each notebook, and the
+    # printer's warm-up page may be made in another thread of a build.
+    with _EXPORT_LOCK:
+        body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return with_content_security_policy(_with_table_of_contents(body))
+
+
+_EXPORT_LOCK = threading.Lock()
+
+# The warm-up page's chart: drawn as the reports draw theirs (named data, a layer of bars and labels, a tooltip,
+# axis titles, the kit's theme), small.
+_WARM_UP_CHART = {
+    **theme.theme_config(),
+    "title": "Warm-up chart",
+    "data": {"name": "warm-up"},
+    "datasets": {"warm-up": [{"group": "first", "value": 1.5, "label": "1.5"}, {"group": "second", "value": 2.25, "label": "2.25"}]},
+    "encoding": {"x": {"field": "group", "type": "nominal", "title": "Group"},
+                 "y": {"field": "value", "type": "quantitative", "title": "Value"}},
+    "layer": [{"mark": {"type": "bar"}, "encoding": {"tooltip": [{"field": "value", "type": "quantitative"}]}},
+              {"mark": {"type": "text", "dy": -6}, "encoding": {"text": {"field": "label", "type": "nominal"}}}],
+}
+
+
+@functools.lru_cache(maxsize=1)
+def warm_up_page() -> str:
+    """A small report page made by the same exporter and template as every report: the same Vega bundle and
+    chart-drawing script in its head, the same styles, one chart and one table. A headless browser that has
+    loaded and printed it has compiled and run that code once, so its first real report costs no more than the
+    next (:meth:`analysis.export.chromium.ChromiumPrinter.warm_up`). Made once per process.
+    """
+    table = {"text/html": "<table><tr><th>group</th><th>value</th></tr><tr><td>first</td><td>1.5</td></tr></table>",
+             "text/plain": "group value"}
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Warm-up\n\nA page printed before the first report, and dropped."),
+        nbformat.v4.new_code_cell("table", outputs=[nbformat.v4.new_output("execute_result", table, execution_count=1)]),
+        nbformat.v4.new_code_cell("chart", outputs=[nbformat.v4.new_output("display_data", {rendering.LAB_MIMETYPE: _WARM_UP_CHART})]),
+    ])
+    return html_report(nb, title="Warm-up", data_date="(none: a warm-up page)", sources=["None"], parameters={})
 
 
 @functools.lru_cache(maxsize=1)
