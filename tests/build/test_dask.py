@@ -135,8 +135,15 @@ def test_a_worker_with_other_data_is_refused_naming_both(tmp_path, data_copy):
 
 
 def _pdf_text_and_pages(pdf: Path) -> tuple[str, str]:
-    """What a reader gets from a PDF: its text and its page count (the file's bytes carry its print date)."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    """What a reader gets from a PDF: its text, line by line in reading order, and its page count (the file's bytes
+    carry its print date).
+
+    Not ``pdftotext -layout``: the columns of spaces it adds follow positions to a fraction of a point, and a
+    chart's labels can move by 0.05 pt with the order a browser printed the reports in, which two builds need not
+    share (measured: Texas printed just before California shrinks the labels of California's scaled-down tile map
+    by 0.3%, with the same SVG; Chromium's renderer carries some state from one page to the next).
+    """
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return text, re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)
 
