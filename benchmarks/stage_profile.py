@@ -84,6 +84,7 @@ def _tree_cpu() -> dict[str, float]:
         else:
             match = re.search(r"--type=([\w-]+)", command)
             kind = match.group(1) if match else ("browser" if "chrom" in command else "other")
+            kind = "renderer" if kind == "zygote" else kind  # the zygote's CPU is that of the renderers that ended
         if pid in stats:
             found[kind] = found.get(kind, 0.0) + stats[pid][1]
     return found

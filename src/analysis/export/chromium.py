@@ -4,10 +4,13 @@
 graphics; print CSS keeps each on one page and within the page width). :func:`find_chromium` finds
 the browser; :class:`ChromiumMissing` says how to get one.
 
-Measured on the 2-core machine (busy): printing takes 0.3-0.5 s a report with the browser and its page
-reused (~1.3 s to launch it once), against ~1.7-2 s a report for ``chromium --print-to-pdf``, which
-starts a browser each time. The first report a new page prints costs ~0.6 s more (a new renderer
-process, fonts, the print pipeline); :meth:`ChromiumPrinter.warm_up` pays that while nothing waits.
+Measured on the 2-core machine (busy, 2026-11): a report prints in 0.45-0.6 s with the browser and its page
+reused (0.4-1 s to launch it once), against ~1.7-2 s a report for ``chromium --print-to-pdf``, which starts a
+browser each time. A print costs ~0.75 s of CPU: the renderer ~0.45-0.55 (the 1.2 MB page parsed, the Vega
+bundle compiled and run, the charts drawn, the print laid out), the browser ~0.1, its GPU process ~0.05 (it
+draws the page's screen, which nobody sees), playwright's node driver ~0.02, Python ~0.02. The first report
+a new page prints costs ~0.4 s and ~0.6 s of CPU more (a new renderer compiling and running the bundle the
+first time, the print pipeline); :meth:`ChromiumPrinter.warm_up` pays that while nothing waits.
 
     with ChromiumPrinter(find_chromium()) as printer:
         printer.print_pdf(path, path.with_suffix(".pdf"))
@@ -32,7 +35,10 @@ from analysis.export.errors import ChartsNotDrawn, ChromiumMissing, ReportError
 
 #: Flags for every headless Chromium the kit starts (with a fresh profile each time): nothing runs
 #: in the background, nothing is fetched or synced. (No ``--disable-features``: playwright passes its own
-#: list, and a second one would replace it.)
+#: list, and a second one would replace it.) Tried for a cheaper print and left out, as none changed a
+#: print's CPU beyond the noise (±10%, 16 prints each): ``--js-flags=--no-opt``, ``--max-opt=1``,
+#: ``--no-maglev``, ``--in-process-gpu``, ``--num-raster-threads=1``, ``--no-zygote``,
+#: ``--disable-gpu-compositing``.
 BROWSER_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -109,7 +115,8 @@ class ChromiumPrinter:
     process, about as much CPU as printing a report (measured: 1.5 s a report with a new context each,
     0.6 s reusing one), but one kept for ever keeps growing. Every
     page load has the network cut: a request that is not for a local file is blocked and listed in the
-    :class:`PrintResult`. :meth:`print_pdf` waits until every chart is drawn and raises
+    :class:`PrintResult` (a route through Python: a report makes one request, its own file, so it costs
+    ~2 ms of CPU; a context with ``offline=True`` and no route measured the same). :meth:`print_pdf` waits until every chart is drawn and raises
     :class:`ChartsNotDrawn` if one fails or they take longer than ``timeout`` seconds.
     """
 
