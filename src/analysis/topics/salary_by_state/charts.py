@@ -204,7 +204,9 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
     # JSON-friendly: missing figures as null (Vega's isValid), never as a filled-in number
     records = [{k: None if missing(v) else v.item() if hasattr(v, "item") else v for k, v in row.items()}
                for row in data.to_dict(orient="records")]
-    shown = alt.Chart(alt.Data(values=records)).transform_filter("datum.year == chosen_year && datum.measure == chosen_measure")
+    # The views carry no data; the records go in once, on the finished chart (every view reads them from there).
+    # Altair copies a chart's data into every layer and copy it makes, so adding it last saves that work.
+    shown = alt.Chart().transform_filter("datum.year == chosen_year && datum.measure == chosen_measure")
     peer_list = "[" + ", ".join(f"'{a}'" for a in peers) + "]"
 
     tiles = shown.transform_filter("datum.state_abbr != 'US'").encode(
@@ -223,10 +225,10 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
                                                                              aria=False),
         tiles.transform_calculate(label=TILE_LABEL).mark_text(fontSize=11, lineBreak="\n").encode(
             text="label:N", color=TILE_LABEL_COLOUR),
-    ).properties(width=440, height=320, title=alt.Title(
-        "Annual wage by state: the chosen state in a thick black frame" + (", compared states dashed" if peers else ""),
-        subtitle=["Source: BLS OEWS state files (data/evidence/). Grey, marked n/a = not available. "
-                  "Rank 1 = highest (derived)."]))
+        width=440, height=320, title=alt.Title(
+            "Annual wage by state: the chosen state in a thick black frame" + (", compared states dashed" if peers else ""),
+            subtitle=["Source: BLS OEWS state files (data/evidence/). Grey, marked n/a = not available. "
+                      "Rank 1 = highest (derived)."]))
 
     bars = shown.transform_filter(
         f"datum.state_abbr == chosen_state || datum.state_abbr == 'US' || indexof({peer_list}, datum.state_abbr) >= 0"
@@ -245,8 +247,8 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
                 domain=list(_EXPLORER_ROLES), range=[_role_colour(r) for r in _EXPLORER_ROLES])),
             stroke=alt.condition("datum.role == 'chosen state'", alt.value(theme.INK), alt.value(None))),
         bars.mark_text(align="left", dx=4).encode(x="bar_usd:Q", text="wage_text:N"),
-    ).properties(width=300, title=alt.Title("The chosen state beside the nation",
-                                            subtitle=["A missing bar says 'not available': no figure is filled in."]))
+        width=300, title=alt.Title("The chosen state beside the nation",
+                                   subtitle=["A missing bar says 'not available': no figure is filled in."]))
 
     figures = shown.transform_filter("datum.state_abbr == chosen_state").transform_calculate(
         wage_line="datum.state + ', May ' + datum.year + ' ' + datum.measure + ' annual wage: ' + datum.wage_text",
@@ -256,10 +258,11 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
     )
     panel = alt.layer(*[figures.mark_text(align="left", baseline="top", fontSize=13, fontWeight=weight).encode(
         x=alt.value(0), y=alt.value(offset), text=f"{line}:N")
-        for line, offset, weight in [("wage_line", 0, "bold"), ("rank_line", 22, "normal"), ("difference_line", 44, "normal")]]
-    ).properties(width=440, height=64, title="The chosen state's figures (BLS OEWS; rank and difference derived)")
+        for line, offset, weight in [("wage_line", 0, "bold"), ("rank_line", 22, "normal"), ("difference_line", 44, "normal")]],
+        width=440, height=64, title="The chosen state's figures (BLS OEWS; rank and difference derived)")
 
-    return alt.vconcat(panel, tile_map, comparison).add_params(*params).properties(
+    return alt.vconcat(
+        panel, tile_map, comparison, params=[p.param for p in params], data=alt.Data(values=records),
         title=alt.Title("Choose a state, a survey year and a wage measure",
                         subtitle=["The page starts at this report's settings; the reset button returns to them."]))
 
