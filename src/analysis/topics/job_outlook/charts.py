@@ -42,7 +42,7 @@ def projection_chart(chosen: Projection) -> alt.Chart:
     tooltip = [alt.Tooltip("scenario:N", title="Projection"), alt.Tooltip("kind:N", title="Kind"),
                alt.Tooltip("year:O", title="Year"), alt.Tooltip("pct_change:Q", title="Change over the period (%)"),
                alt.Tooltip("employment_text:N", title="Employment (derived)")]
-    base = alt.Chart(paths).encode(
+    base = alt.Chart().encode(  # the data goes in once, on the layer
         x=alt.X("year:O", title="Year"),
         y=alt.Y("employment_derived:Q", title="Employment (jobs, derived)", scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=",d")),
@@ -57,7 +57,8 @@ def projection_chart(chosen: Projection) -> alt.Chart:
     horizon = base.transform_filter(alt.datum.chosen & (alt.datum.year == chosen.horizon_year)).mark_point(
         shape="diamond", size=220, filled=True).encode(color=alt.value(theme.INK))
     what_if, growth = _growth_control_layer(chosen)
-    return (lines + points + horizon + what_if).add_params(*growth).properties(
+    return alt.layer(
+        lines, points, horizon, what_if, data=paths, params=[g.param for g in growth],
         title=alt.Title(f"Projected employment of medical records specialists (derived), to {chosen.horizon_year}",
                         subtitle=["Derived: each round's percent change spread evenly over its ten years (BLS projects "
                                   "only the end year). Black diamond: the chosen projection at horizon_year.",
