@@ -19,8 +19,8 @@ What a report is made of never comes from the warm builder's memory:
 
 It talks over a Unix socket in a folder only this user can open (:func:`runtime_folder`), with a random
 key (:mod:`multiprocessing.connection`), one build at a time: a second build finds it busy and runs on
-its own. ``medcoding warm --stop`` stops it; it also leaves on its own when idle, and when a build is
-interrupted.
+its own. ``medcoding warm --stop`` stops it (SIGTERM); it also leaves on its own when idle, and when a build
+it serves is interrupted.
 """
 
 from __future__ import annotations
@@ -305,16 +305,16 @@ def status() -> str:
 
 
 def stop() -> bool:
-    """Ask the warm builder to leave now. True if one was running."""
+    """Stop the warm builder now (SIGTERM: a build it is serving fails, and leaves nothing behind). True if one was running."""
+    import signal
+
     where = place()
-    if where is None or _running(where) is None:
+    pid = None if where is None else _running(where)
+    if pid is None:
         return False
-    connection = _open(where)
-    if connection is not None:
-        with contextlib.suppress(Exception):
-            connection.send(("leave", {}))
-            connection.poll(30)
-        connection.close()
+    if pid > 0:  # written by the process that holds the lock: the warm builder itself
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 30
     while _running(where) is not None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -401,10 +401,7 @@ class WarmServer:
 
         jobs: list = []
         try:
-            kind, hello = connection.recv()
-            if kind == "leave":
-                self._leave_now()
-                return
+            _, hello = connection.recv()
             problem = self.mismatch(hello)
             if problem is not None:
                 connection.send(("stale", {"why": problem}))
@@ -475,8 +472,7 @@ class WarmServer:
         self._leave_now()
 
     def _leave_now(self) -> None:
-        with self.lock:
-            self.leaving = True
+        self.leaving = True  # no lock: also called from the SIGTERM handler, which may interrupt a holder of it
 
     def leave(self) -> None:
         """Remove the socket and key, stop the kernel and the browser, exit (within 30 s whatever happens)."""
