@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -15,6 +16,11 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# No warm builder is left behind by the builds the tests run (tests/build/test_warm.py turns it on where it is the
+# subject), and none the developer has running serves them.
+os.environ["MEDCODING_KEEP_WARM"] = "0"
+os.environ["MEDCODING_WARM_DIR"] = os.path.join(tempfile.gettempdir(), f"medcoding-tests-warm-{os.getpid()}")  # made if used
 KERNELSPEC = {"name": "medcoding-outlook", "display_name": "Python (medcoding-outlook)", "language": "python"}
 
 

@@ -114,6 +114,15 @@ def _timeout(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _keep_warm(text: str) -> float:
+    from analysis.build.warm import keep_warm_minutes
+
+    try:
+        return keep_warm_minutes(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _positive(name: str, unit: str, kind=float):
     """An argparse type: a number above 0 (``kind`` int or float), or a message naming ``name`` and ``unit``."""
 
@@ -187,6 +196,15 @@ def make_parser() -> argparse.ArgumentParser:
                        help="longest time one notebook cell may run, in seconds above 0 (default 600)")
     build.add_argument("--progress", dest="progress", action="store_true", default=None, help="always show the progress bar")
     build.add_argument("--no-progress", dest="progress", action="store_false", help="never show the progress bar or per-report lines")
+    build.add_argument("--keep-warm", type=_keep_warm, default=None, metavar="MINUTES",
+                       help="after a build that ran a notebook, keep a kernel and a browser ready this long for the next "
+                            "build of one or two reports, which then takes about half the time (default: $MEDCODING_KEEP_WARM "
+                            "or 10; 0: none). `medcoding warm --stop` stops it sooner.")
+
+    warm = commands.add_parser("warm", help="is a warm builder running? (--stop: stop it)",
+                               description="A warm builder keeps a kernel and a browser ready for the next small build "
+                                           "(see `medcoding build --keep-warm`). Without options: say whether one runs.")
+    warm.add_argument("--stop", action="store_true", help="stop it now")
 
     params = commands.add_parser("params", help="list a notebook's parameters",
                                  description="List a notebook's declared parameters: name, default, meaning, allowed values.")
@@ -257,10 +275,13 @@ def main(argv: list[str] | None = None) -> int:
             return _data(args)
         if args.command == "grade":
             return _grade(args)
+        if args.command == "warm":
+            return _warm(args)
         return _build(args)
     except InputError as error:
         print(f"medcoding: {error}", file=sys.stderr)
-        hint = "" if error.name.startswith("--") and error.name not in ("--state", "--topic") else \
+        hint = "" if (error.name.startswith("--") and error.name not in ("--state", "--topic")) \
+            or error.name.startswith("MEDCODING_") else \
             " `medcoding params NOTEBOOK` lists what each notebook accepts."
         print(f"Nothing was built.{hint}", file=sys.stderr)
         return EXIT_USAGE
@@ -326,8 +347,19 @@ def _grade(args) -> int:
     return 0
 
 
+def _warm(args) -> int:
+    from analysis.build import warm
+
+    if args.stop:
+        print("The warm builder stopped." if warm.stop() else "No warm builder was running.")
+    else:
+        print(warm.status())
+    return 0
+
+
 def _build(args) -> int:
     from analysis.build import NOTEBOOKS_DIR, build
+    from analysis.build.warm import keep_warm_minutes
 
     if not args.out.strip():  # Path("") would be the current folder
         raise InputError("--out", args.out, reason="is empty; name a folder for the reports", suggestion="reports")
@@ -341,7 +373,7 @@ def _build(args) -> int:
                     notebooks_dir=Path(args.notebooks) if args.notebooks is not None else NOTEBOOKS_DIR, index=args.index,
                     fresh_kernels=args.fresh_kernels, allow_other_files=args.allow_other_files,
                     timeout=args.timeout, progress=args.progress, paper=args.paper, scheduler=args.scheduler,
-                    grid=grid)
+                    grid=grid, keep_warm=keep_warm_minutes(args.keep_warm))
     print(summary.text())
     return summary.exit_code
 

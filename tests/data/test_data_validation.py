@@ -242,6 +242,20 @@ def test_article_state_table_rejects_an_unknown_state(data_copy):
     assert "'ZZ'" in str(info.value) and "state" in str(info.value)
 
 
+def test_state_file_rejects_a_row_whose_code_name_and_abbreviation_name_different_areas(data_copy):
+    # Texas's and Utah's abbreviations swapped: each column alone is still valid, only the rows disagree
+    table = CsvFile(data_copy / evidence.STATE_WAGE_FILES[2024], ",")
+    abbr = table.column("state_abbr")
+    rows = {r[abbr]: i for i, r in enumerate(table.rows)}
+    table.rows[rows["TX"]][abbr], table.rows[rows["UT"]][abbr] = "UT", "TX"
+    table.write()
+    evidence.load_state_wages.cache_clear()
+    with pytest.raises(DataFileError) as info:
+        evidence.load_state_wages(2024)
+    assert f"data/{evidence.STATE_WAGE_FILES[2024]}" in str(info.value)
+    assert info.value.line == min(rows["TX"], rows["UT"]) + 1  # the first such row (rows[0] is the header, line 1)
+
+
 # ------------------------------------------------------------------ the manifest, data/sources.csv
 
 

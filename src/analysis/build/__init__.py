@@ -51,7 +51,7 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
           out: Path | str = "reports", notebooks_dir: Path | str = NOTEBOOKS_DIR, index: bool = False,
           fresh_kernels: bool = False, allow_other_files: bool = False, timeout: float = 600,
           progress: bool | None = None, log=print, executor: Executor | None = None, paper: str = "letter",
-          scheduler: str | None = None, grid: list[str] | Grids | None = None) -> Summary:
+          scheduler: str | None = None, grid: list[str] | Grids | None = None, keep_warm: float = 0) -> Summary:
     """Build the selected reports (all by default). Returns a :class:`~analysis.build.summary.Summary`.
 
     ``paper`` is the PDFs' paper size (:func:`~analysis.build.plan.check_paper`: letter or a4); a PDF
@@ -64,6 +64,8 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
     runs the notebooks on Dask (:mod:`~analysis.build.dask_executor`); ``grid`` (``["year=2023,2024", ...]``)
     builds one report per combination, and a :class:`~analysis.build.grid.Grids` (the grids of a file, from
     :func:`~analysis.build.grid.read_grid_file`) one per combination of each (:mod:`~analysis.build.grid`).
+    ``keep_warm`` (minutes; ``medcoding build`` gives 10) lets a small build use a warm builder, and leaves
+    one after a build that ran a notebook (:mod:`~analysis.build.warm`).
     """
     started = time.perf_counter()
     explicit_pdf = formats is not None and "pdf" in formats
@@ -96,8 +98,10 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
             executor = dask.executor(**options)
         # Without an executor given, one is chosen once the runner knows how many reports are due: a few run
         # in this process (nothing to start but a kernel), more in process pools.
+        # A warm builder only for the local kind of build: not for an executor given, Dask or fresh kernels.
+        warm_minutes = keep_warm if executor is None and dask is None and not fresh_kernels else 0
         runner = Runner(out, manifest, executor, jobs, progress, log, paper=paper,
-                        choose_executor=lambda due: executors.choose(due, jobs, **options))
+                        choose_executor=lambda due: executors.choose(due, jobs, warm_minutes, **options))
         # The index links the reports on disk: it runs once every other report's HTML is recorded (their PDFs may
         # still be printing; it does not link them).
         runner.last = [(r, functools.partial(index_parameters, manifest, out)) for r in reports if r.kind == "index"]
@@ -113,8 +117,19 @@ def build(*, states: str | None = None, topics: str | None = None, assignments: 
         lock.__exit__(None, None, None)
         if dask is not None:
             dask.close()
+    note = ""
+    if warm_minutes and not runner.interrupted and any("html" in o.formats for o in runner.outcomes):
+        from analysis.build import warm
+
+        if isinstance(runner.executor, warm.WarmExecutor):
+            note = "Built by the warm builder"
+        elif warm.spawn(warm_minutes):  # for the next build: its kernel and browser start now, in the background
+            note = "A warm builder starts"
+        if note:
+            note += (f"; it waits {warm_minutes:g} min for the next small build (--keep-warm 0: none; "
+                     "`medcoding warm --stop` stops it).")
     return Summary(runner.outcomes, time.perf_counter() - started, out, runner.interrupted, explicit_pdf,
-                   128 + int(runner.signal))
+                   128 + int(runner.signal), note)
 
 
 def _locked(out: Path, build_id: str):

@@ -58,7 +58,7 @@ def execute_and_export(state, job: dict, result: dict) -> None:
         executed.metadata.setdefault("papermill", {})["input_path"] = job["notebook_path"] or "(generated index notebook)"
     if error is not None:
         kept = None
-        if executed is not None:
+        if executed is not None and not state.stop_event.is_set():  # stopped: the build leaves nothing new behind
             strip_internal(executed)
             write_atomic(Path(job["failed"]), nbformat.writes(executed), registry=state.temp_files)
             kept = job["failed"]

@@ -138,10 +138,17 @@ class LocalExecutor:
         self.pools, self.started, self.released = {}, {}, []
 
 
-def choose(due: int, jobs: int, **options):
-    """The executor for a build with ``due`` reports to run: in this process for a few, else process pools.
-    ``options``: those of :class:`LocalExecutor` (both take the same)."""
+def choose(due: int, jobs: int, keep_warm: float = 0, **options):
+    """The executor for a build with ``due`` reports to run: for a few, the warm builder if one is ready
+    (:mod:`analysis.build.warm`; asked only when ``keep_warm`` minutes > 0) or this process; else process
+    pools. ``options``: those of :class:`LocalExecutor` (all take the same)."""
     if due <= IN_PROCESS_UP_TO:
+        if keep_warm > 0:
+            from analysis.build import warm
+
+            ready = warm.connect(keep_warm, **options)
+            if ready is not None:
+                return ready
         return InProcessExecutor(**options)
     return LocalExecutor(jobs, **options)
 

@@ -32,6 +32,8 @@ class Summary:
     interrupted: bool = False
     pdf_requested_explicitly: bool = False
     interrupted_code: int = 130
+    #: What the build did with a warm builder (:mod:`analysis.build.warm`): a sentence for the reader, or "".
+    warm: str = ""
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -86,4 +88,6 @@ class Summary:
             lines.append(f"PDF not printed for {len(skipped_pdf)} report(s): " + " ".join(reasons))
         if any(o.status == "failed" for o in self.outcomes):
             lines.append(f"Kernel and browser messages: {self.out / LOG_NAME}")
+        if self.warm:
+            lines.append(self.warm)
         return "\n".join(lines)

@@ -153,7 +153,15 @@ def verdict_counts(topic: str | None = None) -> tuple[int, dict[str, int]]:
     >>> total == sum(counts.values()) and list(counts) == list(VERDICTS)
     True
     """
-    table = claims_table(topic)
+    return count_verdicts(claims_table(topic))
+
+
+def count_verdicts(table: pd.DataFrame) -> tuple[int, dict[str, int]]:
+    """How many claims a :func:`claims_table` holds, and how many got each verdict (for a caller that has the table).
+
+    >>> count_verdicts(claims_table("state")) == verdict_counts("state")
+    True
+    """
     found = table.verdict.value_counts().to_dict()
     return len(table), {v: int(found.get(v, 0)) for v in VERDICTS}
 
@@ -179,14 +187,21 @@ def _claims(topic: str | None) -> list[Claim]:
     return [c for name, build in builders.items() if topic in (None, name) for c in build()]
 
 
-def _national_facts(measure: str, from_year: int = CURRENT_FROM_YEAR) -> list[Evidence]:
-    facts = _evidence("facts")
-    rows = facts[(facts.measure == measure) & facts.period.str.fullmatch(r"May \d{4}")]
-    rows = rows[rows.period.str[-4:].astype(int) >= from_year].sort_values("period")
-    word = {"annual_median": "annual median", "hourly_median": "hourly median", "annual_mean": "annual mean",
-            "annual_p90": "annual 90th percentile"}.get(measure, measure)
-    return [Evidence(f"BLS OEWS {r.period}, national {word}", float(r.value), NATIONAL_FILE,
-                     f"{r.source} ({r.source_quality})") for r in rows.itertuples()]
+def _national_figures(facts: pd.DataFrame, from_year: int = CURRENT_FROM_YEAR):
+    """``national(measure)``: the BLS OEWS national figures of ``measure`` from May ``from_year`` on, by period (the
+    May releases of ``facts`` picked once, not once per claim)."""
+    may = facts[facts.period.str.fullmatch(r"May \d{4}")]
+    may = may[may.period.str[-4:].astype(int) >= from_year]
+    by_measure = {measure: rows.sort_values("period") for measure, rows in may.groupby("measure", sort=False)}
+
+    def national(measure: str) -> list[Evidence]:
+        rows = by_measure.get(measure, may.iloc[:0])
+        word = {"annual_median": "annual median", "hourly_median": "hourly median", "annual_mean": "annual mean",
+                "annual_p90": "annual 90th percentile"}.get(measure, measure)
+        return [Evidence(f"BLS OEWS {r.period}, national {word}", float(r.value), NATIONAL_FILE,
+                         f"{r.source} ({r.source_quality})") for r in rows.itertuples()]
+
+    return national
 
 
 def _article_claims(table: pd.DataFrame, topic: str):
@@ -207,12 +222,13 @@ def _national_claims() -> list[Claim]:
     source = _article_claims(article.load_salary_sources().set_index("claim_id"), "national")
     context = _nearest_national_annual(int(overview.loc["national.average_annual"].salary_low_usd))
     top = int(overview.loc["national.top_10_percent"].salary_low_usd)
-    means = _national_facts("annual_mean")
-    p90 = _national_facts("annual_p90")
+    national = _national_figures(_evidence("facts"))
+    means = national("annual_mean")
+    p90 = national("annual_p90")
     return [
-        claim("national.median_annual", "salary_low_usd", "USD a year", evidence=_national_facts("annual_median")),
-        claim("national.median_hourly", "hourly_wage_usd", "USD an hour", evidence=_national_facts("hourly_median")),
-        source("source.bls_median", "salary_usd", "USD a year", evidence=_national_facts("annual_median")),
+        claim("national.median_annual", "salary_low_usd", "USD a year", evidence=national("annual_median")),
+        claim("national.median_hourly", "hourly_wage_usd", "USD an hour", evidence=national("hourly_median")),
+        source("source.bls_median", "salary_usd", "USD a year", evidence=national("annual_median")),
         claim("national.average_annual", "salary_low_usd", "USD a year", evidence=means + context,
               note="" if means else f"An average is a mean; data/ holds no BLS national mean for May {CURRENT_FROM_YEAR} or later."),
         claim("national.top_10_percent", "salary_low_usd", "USD a year", evidence=p90, note=_top_10_note(top, p90)),
@@ -251,20 +267,26 @@ def _nearest_national_annual(value: int) -> list[Evidence]:
 
 def _state_claims() -> list[Claim]:
     claims = article.load_state_salaries()
-    measures = {(year, measure): _evidence(("state", year, measure)).set_index("state_abbr")
-                for year in sorted(evidence.STATE_WAGE_FILES) for measure in ("mean", "median")}  # every year present
-    result = []
-    for row in claims.itertuples():
-        found = []
-        for (year, measure), table in measures.items():
-            value = table.wage_usd.get(row.state_abbr, pd.NA)
-            name = table.state.get(row.state_abbr, row.state)
-            source_file = _state_file(year, measure)
-            found.append(Evidence(f"BLS OEWS May {year}, {name} annual {measure}", None if _missing(value) else float(value),
-                                  source_file, source_of(source_file.removeprefix("data/")).get("source", "")))
-        result.append(Claim(row.claim_id, "state", row.original_text, int(row.annual_mean_usd), "USD a year",
-                            evidence=found))
-    return result
+    figures = [_state_figures(year, measure)
+               for year in sorted(evidence.STATE_WAGE_FILES) for measure in ("mean", "median")]  # every year present
+    return [Claim(row.claim_id, "state", row.original_text, int(row.annual_mean_usd), "USD a year",
+                  evidence=[figure(row.state_abbr, row.state) for figure in figures]) for row in claims.itertuples()]
+
+
+def _state_figures(year: int, measure: str):
+    """``figure(state_abbr, state)``: one state's BLS May ``year`` ``measure`` as Evidence (the table, its file and
+    its source looked up once, not once per claim)."""
+    table = _evidence(("state", year, measure))
+    wages, names = dict(zip(table.state_abbr, table.wage_usd)), dict(zip(table.state_abbr, table.state))
+    source_file = _state_file(year, measure)
+    source = source_of(source_file.removeprefix("data/")).get("source", "")
+
+    def figure(state_abbr: str, state: str) -> Evidence:
+        value = wages.get(state_abbr, pd.NA)
+        return Evidence(f"BLS OEWS May {year}, {names.get(state_abbr, state)} annual {measure}",
+                        None if _missing(value) else float(value), source_file, source)
+
+    return figure
 
 
 def _state_file(year: int, measure: str) -> str:
@@ -273,22 +295,31 @@ def _state_file(year: int, measure: str) -> str:
     return f"data/{evidence.STATE_WAGE_FILES[year]}"
 
 
-def _ep(series: str, measure: str, label: str, candidate: bool = True) -> list[Evidence]:
-    facts = _evidence("facts")
-    rows = facts[(facts.series == series) & (facts.measure == measure)]
-    return [Evidence(f"BLS {series}, {label}" + ("" if series.endswith(r.period) else f" ({r.period})"), float(r.value),
-                     NATIONAL_FILE, f"{r.source} ({r.source_quality})", candidate) for r in rows.itertuples()]
+def _ep_figures(facts: pd.DataFrame):
+    """``ep(series, measure, label, candidate=True)``: the Evidence of one BLS Employment Projections series and
+    measure, in the order of the national facts (``facts``, grouped once rather than filtered for every claim)."""
+    rows = {}
+    for r in facts.itertuples():
+        rows.setdefault((r.series, r.measure), []).append(r)
+
+    def ep(series: str, measure: str, label: str, candidate: bool = True) -> list[Evidence]:
+        return [Evidence(f"BLS {series}, {label}" + ("" if series.endswith(r.period) else f" ({r.period})"), float(r.value),
+                         NATIONAL_FILE, f"{r.source} ({r.source_quality})", candidate) for r in rows.get((series, measure), [])]
+
+    return ep
 
 
 def _outlook_claims() -> list[Claim]:
     claim = _article_claims(article.load_job_outlook().set_index("claim_id"), "outlook")
+    facts = _evidence("facts")
+    ep = _ep_figures(facts)
     # The article's table is "Job Outlook (2024–2034)": the 2024-34 round decides; every other round data/ holds is shown.
-    others = [k for k in _ep_rounds() if k != "2024-34"]
+    others = [k for k in _ep_rounds(facts) if k != "2024-34"]
 
     def rounds(measure, label):
-        return _ep("EP 2024-34", measure, label) + [e for k in others for e in _ep(f"EP {k}", measure, label, False)]
+        return ep("EP 2024-34", measure, label) + [e for k in others for e in ep(f"EP {k}", measure, label, False)]
 
-    all_occupations = _ep("EP 2024-34 all occupations", "pct_change", "all occupations, percent change")
+    all_occupations = ep("EP 2024-34 all occupations", "pct_change", "all occupations, percent change")
     return [
         claim("outlook.projected_growth", "pct", "percent", evidence=rounds("pct_change", "percent change")),
         claim("outlook.current_employment", "count", "jobs", evidence=rounds("base_employment", "base employment")),
@@ -300,18 +331,19 @@ def _outlook_claims() -> list[Claim]:
     ]
 
 
-def _ep_rounds() -> list[str]:
-    facts = _evidence("facts")
+def _ep_rounds(facts: pd.DataFrame) -> list[str]:
     return sorted({s[3:] for s in facts.series if len(s) == 10 and s.startswith("EP ")})
 
 
 def _survey_rows(*measures: str, label: str) -> list[Evidence]:
     surveys = _evidence("surveys")
-    rows = surveys[surveys.measure.isin(measures)]
+    sources = survey_sources(surveys)
     found = []
-    for r in rows.itertuples():
+    for r in surveys.itertuples():
+        if r.measure not in measures:
+            continue
         printed = "" if r.value_text.strip() == f"{r.value:g}" else f" ({r.value_text})"
-        found.append(Evidence(f"{r.survey}: {label}{printed}", float(r.value), SURVEYS_FILE, survey_source(surveys, r.Index)))
+        found.append(Evidence(f"{r.survey}: {label}{printed}", float(r.value), SURVEYS_FILE, sources[r.Index]))
     return found
 
 
@@ -323,10 +355,28 @@ def survey_source(surveys: pd.DataFrame, index) -> str:
     "https://worldpopulationreview.com/state-rankings/medical-billing-and-coding-salary-by-state (text: 'almost eighteen percent higher')"
     """
     row = surveys.loc[index]
-    text = str(row.source).strip()
+    return _spelled_out(str(row.source).strip(), str(surveys[surveys.survey == row.survey].source.iloc[0]).strip())
+
+
+def survey_sources(surveys: pd.DataFrame) -> dict:
+    """Every row's :func:`survey_source`, by index, in one pass over the table.
+
+    >>> s = evidence.load_certification_surveys()
+    >>> sources = survey_sources(s)
+    >>> list(sources) == list(s.index) and all(sources[i] == survey_source(s, i) for i in s.index)
+    True
+    """
+    first = {}
+    for survey, source in zip(surveys.survey, surveys.source):
+        first.setdefault(survey, str(source).strip())
+    return {index: _spelled_out(str(source).strip(), first[survey])
+            for index, survey, source in zip(surveys.index, surveys.survey, surveys.source)}
+
+
+def _spelled_out(text: str, first: str) -> str:
+    """A source as written, or for "same ..." the survey's ``first`` source with what follows "same"."""
     if not text.lower().startswith("same"):
         return text
-    first = str(surveys[surveys.survey == row.survey].source.iloc[0]).strip()
     rest = text[4:].strip().lstrip(";").strip()
     return f"{first} {rest}" if rest.startswith("(") else f"{first} ({rest})" if rest else first
 
@@ -336,9 +386,13 @@ def _survey_premiums(percent: bool) -> list[Evidence]:
     from analysis.calc.units import premium
 
     surveys = _evidence("surveys")
+    sources = survey_sources(surveys)
+    by_survey = {}  # survey -> its rows, in file order (a survey names each measure once: the schema says so)
+    for r in surveys.itertuples():
+        by_survey.setdefault(r.survey, []).append(r)
     found = []
-    for name, group in surveys.groupby("survey", sort=False):
-        values = group.set_index("measure").value
+    for name, rows in by_survey.items():
+        values = {r.measure: r.value for r in rows}
         certified = next((values[m] for m in ("certified_avg", "certified_approx") if m in values), None)
         plain = next((values[m] for m in ("non_certified_avg", "non_certified_avg_approx", "non_certified_approx") if m in values), None)
         if certified is None or plain is None:
@@ -347,7 +401,7 @@ def _survey_premiums(percent: bool) -> list[Evidence]:
         found.append(Evidence(f"{name}: certified minus non-certified average ({'percent' if percent else 'USD'}, derived)",
                               p.percent if percent else p.absolute, SURVEYS_FILE,
                               f"derived from its certified ({certified:,.0f}) and non-certified ({plain:,.0f}) averages; "
-                              f"{survey_source(surveys, group.index[0])}"))
+                              f"{sources[rows[0].Index]}"))
     return found
 
 

@@ -75,9 +75,9 @@ def _consistent_codes(frame: pd.DataFrame) -> pd.Series:
     """Each row's FIPS code, name and abbreviation must name the same area."""
     from analysis.data.states import states_table
 
-    known = states_table().set_index("state_fips")
-    return frame.apply(lambda r: r.state_fips in known.index and known.loc[r.state_fips, "state_abbr"] == r.state_abbr
-                       and known.loc[r.state_fips, "state"] == r.state, axis=1)
+    known = states_table().set_index("state_fips").reindex(frame.state_fips)  # an unknown code: a row of NaN
+    same = (known.state_abbr.to_numpy() == frame.state_abbr.to_numpy()) & (known.state.to_numpy() == frame.state.to_numpy())
+    return pd.Series(same, index=frame.index)
 
 
 def _state_schema(**money_columns) -> pa.DataFrameSchema:

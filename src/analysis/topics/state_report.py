@@ -153,7 +153,7 @@ def overview_map(state_links: dict[str, str], year: int | str = "latest", measur
     data["action"] = ["click to open the report" if link else "no report built yet" for link in data.report]
     tooltip = [alt.Tooltip("state:N", title="State"), alt.Tooltip("wage_text:N", title=f"{measure.capitalize()} wage"),
                alt.Tooltip("rank_text:N", title="Rank (derived)"), alt.Tooltip("action:N", title="Report")]
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(  # the data goes in once, on the layer
         x=alt.X("tile_col:O", axis=None), y=alt.Y("tile_row:O", axis=None), tooltip=tooltip,
         href=alt.Href("report:N"))
     empty = base.transform_filter("!isValid(datum.wage_usd)").mark_rect(color=theme.MISSING, stroke=theme.PAPER,
@@ -163,9 +163,10 @@ def overview_map(state_links: dict[str, str], year: int | str = "latest", measur
         color=alt.Color("wage_usd:Q", title=f"{measure.capitalize()} wage (USD)", scale=alt.Scale(scheme=theme.SEQUENTIAL),
                         legend=alt.Legend(format="$,d")))
     labels = base.transform_calculate(label=salary.TILE_LABEL).mark_text(fontSize=11, lineBreak="\n", cursor="pointer").encode(
-        text="label:N", color=salary.TILE_LABEL_COLOUR)
+        text=alt.Text("label:N"), color=salary.TILE_LABEL_COLOUR)
     # no empty layer: axe-core flags a mark group with nothing in it as an image without a name
-    return alt.layer(*([empty] if frame.wage_usd.isna().any() else []), tiles, labels).properties(
+    return alt.layer(
+        *([empty] if frame.wage_usd.isna().any() else []), tiles, labels, data=data,
         title=alt.Title(f"{measure.capitalize()} annual wage by state, May {year}: click a state to open its report",
                         subtitle=[f"Source: BLS OEWS May {year}, Medical Records Specialists (SOC 29-2072), by state "
                                   "(data/evidence/). Each square is one state; DC included. Rank 1 = highest (derived)."

@@ -59,13 +59,14 @@ def exposure_distribution_chart(rater: str, measure: str, compare_with: list[Occ
                alt.Tooltip("rank_derived:Q", title="Rank, 1 = most exposed (derived)"),
                alt.Tooltip("percentile_rank_derived:Q", title="Percentile rank (derived)"),
                alt.Tooltip("how_it_relates:N", title="How it relates to the article (the kit's editorial map)")]
-    rules = alt.Chart(data).mark_rule(strokeWidth=2).encode(x="rating:Q", color=color, tooltip=tooltip)
+    rules = alt.Chart(data).mark_rule(strokeWidth=2).encode(x=alt.X("rating:Q"), color=color, tooltip=tooltip)
     label = alt.Chart(data[data.role == "the article's occupation"]).mark_text(
         align="left", dx=4, dy=-4, baseline="bottom", color=theme.INK, fontWeight="bold",
-    ).encode(x="rating:Q", y=alt.value(0), text="title:N", tooltip=tooltip)
+    ).encode(x=alt.X("rating:Q"), y=alt.YValue(0), text=alt.Text("title:N"), tooltip=tooltip)
     title = (f"Ratings by {RATER_NAMES[rater]} on {measure}, {int(own.n_occupations)} occupations: "
              f"Medical Records Specialists rank {int(own.rank_derived)} (derived)")
-    return alt.layer(bars, rules, label).properties(
+    return alt.layer(
+        bars, rules, label,
         title=alt.Title(title, subtitle=[_source_subtitle(), "Grey bars: all occupations. Lines: the occupations named "
                                          "in the table; hover for their rank."]),
         width=520, height=260,
@@ -101,10 +102,11 @@ def rater_scatter(measure: str, compare_with: list[Occupation]) -> alt.LayerChar
     points = alt.Chart(marked).mark_circle(size=90, opacity=1).encode(x=x, y=y, color=color, tooltip=tooltip)
     # The marked points are named beside them (a cue besides colour), in black for full contrast.
     labels = alt.Chart(marked).mark_text(align="left", dx=6, dy=-6, fontSize=10, color=theme.INK).encode(
-        x=x, y=y, text="title:N", tooltip=tooltip)
+        x=x, y=y, text=alt.Text("title:N"), tooltip=tooltip)
     title = (f"Human vs GPT-4 ratings on {measure}, {int(agreement.n_occupations)} occupations: "
              f"Pearson r = {agreement.pearson_r_derived!r} (derived)")
-    return alt.layer(diagonal, others, points, labels).properties(
+    return alt.layer(
+        diagonal, others, points, labels,
         title=alt.Title(title, subtitle=[_source_subtitle(), "Dashed line: both raters agree. Above it GPT-4 rates "
                                          "higher. Scroll to zoom, drag to pan."]),
         width=460, height=460,
@@ -128,17 +130,19 @@ def raters_side_by_side_chart(measure: str, compare_with: list[Occupation]) -> a
     tooltip = [alt.Tooltip("title:N", title="Occupation"), alt.Tooltip("rater:N", title="Rater"),
                alt.Tooltip("rater_rating:Q", title=f"Rating, {measure}"),
                alt.Tooltip("gpt4_minus_human_derived:Q", title="GPT-4 minus human (derived)")]
-    line = alt.Chart(data).mark_line(color=theme.MUTED).encode(x="rater_rating:Q", y=y, detail="title:N")
+    line = alt.Chart().mark_line(color=theme.MUTED).encode(  # the data goes in once, on the layer
+        x=alt.X("rater_rating:Q"), y=y, detail=alt.Detail("title:N"))
     # The two raters differ in shape as well as colour (one legend shows both).
     raters = ["GPT-4", "human annotators"]
-    dots = alt.Chart(data).mark_point(size=120, opacity=1, filled=True).encode(
+    dots = alt.Chart().mark_point(size=120, opacity=1, filled=True).encode(
         x=alt.X("rater_rating:Q", title=f"Exposure rating, {measure} (0 to 1)", scale=alt.Scale(domain=[0, 1])),
         y=y, color=alt.Color("rater:N", title="Rater", scale=alt.Scale(domain=raters, range=[theme.ORANGE, theme.BLUE]),
                              legend=alt.Legend(orient="bottom")),
         shape=alt.Shape("rater:N", title="Rater", scale=alt.Scale(domain=raters, range=["circle", "square"])),
         tooltip=tooltip,
     )
-    return alt.layer(line, dots).properties(
+    return alt.layer(
+        line, dots, data=data,
         title=alt.Title(f"Two raters, one occupation at a time: ratings on {measure}", subtitle=[_source_subtitle()]),
         width=460,
     )

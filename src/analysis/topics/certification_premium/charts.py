@@ -19,6 +19,11 @@ from analysis.topics.certification_premium.value import (
 from analysis.topics.certification_premium.career_ladder import earnings_path
 
 
+#: The chosen source's marks in the highlight colour, the others muted. Channels are written typed, not with
+#: ``alt.condition``: altair finds a condition dict's channel class by hashing its whole schema (~2 ms each time).
+_CHOSEN_COLOUR = alt.ColorValue(theme.MUTED, condition={"test": "datum.chosen", "value": theme.HIGHLIGHT})
+
+
 def sources_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
     """Stated premiums (hollow; a line for a range) and derived ones (filled), one row per statement.
 
@@ -38,22 +43,23 @@ def sources_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
     tooltip = [alt.Tooltip("label:N", title="Source"), alt.Tooltip("stated_label:N", title="Stated premium"),
                alt.Tooltip("derived_label:N", title="Premium from its averages (derived)"),
                alt.Tooltip("pair_label:N", title="Certified vs non-certified"), alt.Tooltip("source_detail:N", title="Where")]
-    colour = alt.condition("datum.chosen", alt.value(theme.HIGHLIGHT), alt.value(theme.MUTED))
+    colour = _CHOSEN_COLOUR
     # Colour is not the only cue: the chosen rows' labels are bold.
     bold = {"condition": {"test": f"indexof({json.dumps(list(data.label[data.chosen]))}, datum.value) >= 0", "value": "bold"},
             "value": "normal"}
-    base = alt.Chart(data).encode(y=alt.Y("label:N", sort=list(data.label), title=None,
-                                          axis=alt.Axis(labelLimit=330, labelFontWeight=bold)), tooltip=tooltip)
+    base = alt.Chart().encode(y=alt.Y("label:N", sort=list(data.label), title=None,  # data: on the layer
+                                      axis=alt.Axis(labelLimit=330, labelFontWeight=bold)), tooltip=tooltip)
     x = alt.X("stated_low:Q", title="Premium over non-certified pay (%)", scale=alt.Scale(domain=[0, 45]))
     ranges = base.transform_filter("isValid(datum.stated_low) && datum.stated_low != datum.stated_high").mark_rule(
-        strokeWidth=3).encode(x=x, x2="stated_high:Q", color=colour)
+        strokeWidth=3).encode(x=x, x2=alt.X2("stated_high:Q"), color=colour)
     stated = base.transform_filter("isValid(datum.stated_low)").mark_point(shape="circle", size=90, filled=False, strokeWidth=2).encode(
         x=x, color=colour)
     stated_high = base.transform_filter("isValid(datum.stated_low) && datum.stated_low != datum.stated_high").mark_point(
-        shape="circle", size=90, filled=False, strokeWidth=2).encode(x="stated_high:Q", color=colour)
+        shape="circle", size=90, filled=False, strokeWidth=2).encode(x=alt.X("stated_high:Q"), color=colour)
     derived = base.transform_filter("isValid(datum.derived)").mark_point(shape="diamond", size=110, filled=True).encode(
-        x="derived:Q", color=colour)
-    return (ranges + stated + stated_high + derived).properties(
+        x=alt.X("derived:Q"), color=colour)
+    return alt.layer(
+        ranges, stated, stated_high, derived, data=data,
         title=alt.Title("Certification premium, percent: what each source states and what its own averages give",
                         subtitle=["Hollow circle: stated (a line: a stated range). Filled diamond: (certified - non-certified) / "
                                   "non-certified, derived.",
@@ -93,7 +99,7 @@ def pv_chart(table: pd.DataFrame, chosen: str, years: int, rate: float, costs: C
     )[["source", "chosen", "pv", "pv_text", "premium_text", "payback_text"]]
     if costs is not None:
         data["premium_usd"] = table.premium_usd_derived.astype(float)
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(  # the data goes in once, on the layer
         y=alt.Y("source:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
         tooltip=[alt.Tooltip("source:N", title="Premium source"), alt.Tooltip("premium_text:N", title="Premium (derived)"),
                  alt.Tooltip("payback_text:N", title="Payback (derived)"), alt.Tooltip("pv_text:N", title="Present value (derived)")])
@@ -102,13 +108,13 @@ def pv_chart(table: pd.DataFrame, chosen: str, years: int, rate: float, costs: C
     # Colour is not the only cue: the chosen source's bar is also outlined.
     bars = base.mark_bar(strokeWidth=2).encode(
         x=alt.X("pv:Q", title="Present value (USD)", axis=alt.Axis(format="$,d")),
-        color=alt.condition("datum.chosen", alt.value(theme.HIGHLIGHT), alt.value(theme.MUTED)),
-        stroke=alt.condition("datum.chosen", alt.value(theme.INK), alt.value(None)))
-    labels = base.mark_text(align="left", dx=3).encode(x="pv:Q", text="pv_text:N")
+        color=_CHOSEN_COLOUR, stroke=alt.StrokeValue(None, condition={"test": "datum.chosen", "value": theme.INK}))
+    labels = base.mark_text(align="left", dx=3).encode(x=alt.X("pv:Q"), text=alt.Text("pv_text:N"))
     subtitle = ["Premium = the source's certified minus non-certified average; costs are the notebook's "
                 "assumptions (parameters), the same for every bar."]
     if costs is None:
-        return (bars + labels).properties(
+        return alt.layer(
+            bars, labels, data=data,
             title=alt.Title(f"Present value of certifying over {years} years at {rate:.1%}, by premium source (derived)",
                             subtitle=subtitle),
             width=380,
@@ -116,17 +122,18 @@ def pv_chart(table: pd.DataFrame, chosen: str, years: int, rate: float, costs: C
     chosen_row = table.set_index("source_key").loc[chosen]
     params = _cost_controls(costs, rate, years) + _chosen_value_signals(costs, float(chosen_row.premium_usd_derived))
     headline = alt.Chart(alt.Data(values=[{}])).mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold").encode(
-        x=alt.value(0), y=alt.value(0), text="headline:N").transform_calculate(
+        x=alt.XValue(0), y=alt.YValue(0), text=alt.Text("headline:N")).transform_calculate(
         headline=f"'{chosen_row.source}: upfront cost ' + {money_expr('round(chosen_upfront_usd * 100) / 100')} + "
                  "', payback ' + (chosen_payback_years === null ? 'never' : format(chosen_payback_years, '.2f') + ' years')"
                  f" + ', present value ' + {signed_money_expr('chosen_present_value_usd')} + ' (derived)'"
     ).properties(width=380, height=18)
-    chart = (bars + labels).properties(
+    chart = alt.layer(
+        bars, labels, data=data,
         title=alt.Title("Present value of certifying, by premium source (derived), at the rate and horizon set below",
                         subtitle=subtitle),
         width=380,
     )
-    return alt.vconcat(headline, chart).add_params(*params)
+    return alt.vconcat(headline, chart, params=[p.param for p in params])
 
 
 def _cost_controls(costs: Costs, rate: float, years: int) -> list:

@@ -42,7 +42,7 @@ def projection_chart(chosen: Projection) -> alt.Chart:
     tooltip = [alt.Tooltip("scenario:N", title="Projection"), alt.Tooltip("kind:N", title="Kind"),
                alt.Tooltip("year:O", title="Year"), alt.Tooltip("pct_change:Q", title="Change over the period (%)"),
                alt.Tooltip("employment_text:N", title="Employment (derived)")]
-    base = alt.Chart(paths).encode(
+    base = alt.Chart().encode(  # the data goes in once, on the layer
         x=alt.X("year:O", title="Year"),
         y=alt.Y("employment_derived:Q", title="Employment (jobs, derived)", scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=",d")),
@@ -50,14 +50,15 @@ def projection_chart(chosen: Projection) -> alt.Chart:
         tooltip=tooltip,
     )
     lines = base.mark_line().encode(
-        strokeWidth=alt.when(alt.datum.chosen).then(alt.value(4)).otherwise(alt.value(1.5)),
+        strokeWidth=alt.StrokeWidthValue(1.5, condition=[{"test": alt.datum.chosen, "value": 4}]),
         strokeDash=alt.StrokeDash("kind:N", title="Kind", legend=alt.Legend(orient="bottom")),
     )
     points = base.mark_point(filled=True, size=30)
     horizon = base.transform_filter(alt.datum.chosen & (alt.datum.year == chosen.horizon_year)).mark_point(
-        shape="diamond", size=220, filled=True).encode(color=alt.value(theme.INK))
+        shape="diamond", size=220, filled=True).encode(color=alt.ColorValue(theme.INK))
     what_if, growth = _growth_control_layer(chosen)
-    return (lines + points + horizon + what_if).add_params(*growth).properties(
+    return alt.layer(
+        lines, points, horizon, what_if, data=paths, params=[g.param for g in growth],
         title=alt.Title(f"Projected employment of medical records specialists (derived), to {chosen.horizon_year}",
                         subtitle=["Derived: each round's percent change spread evenly over its ten years (BLS projects "
                                   "only the end year). Black diamond: the chosen projection at horizon_year.",
@@ -81,7 +82,7 @@ def _growth_control_layer(chosen: Projection):
     years = pd.DataFrame({"year": range(r.start_year, r.end_year + 1)})
     line = alt.Chart(years).mark_line(color=theme.INK, strokeDash=[2, 2], strokeWidth=2).transform_calculate(
         employment_derived=PROJECTED_EMPLOYMENT_FORMULA.vega({**names, "year": "datum.year"}),
-    ).encode(x="year:O", y="employment_derived:Q")
+    ).encode(x=alt.X("year:O"), y=alt.Y("employment_derived:Q"))
     return line, params
 
 
@@ -125,7 +126,7 @@ def employment_bars(frame: pd.DataFrame, state: State | None = None, label_size:
             color=alt.Color("role:N", title=None, scale=alt.Scale(domain=["this report's state", "other states"],
                                                                   range=[theme.HIGHLIGHT, theme.MUTED]),
                             legend=alt.Legend(orient="bottom")),
-            stroke=alt.condition("datum.role == \"this report's state\"", alt.value(theme.INK), alt.value(None)))
+            stroke=alt.StrokeValue(None, condition={"test": "datum.role == \"this report's state\"", "value": theme.INK}))
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("employment:Q", title=f"Employment (jobs), May {frame.attrs.get('year', 2024)}", axis=alt.Axis(format=",d")),
         y=alt.Y("state:N", sort="-x", title=None, **({"axis": alt.Axis(**axis)} if axis else {})),
@@ -156,14 +157,16 @@ def related_occupations_chart(frame: pd.DataFrame | None = None) -> alt.Chart:
         color=alt.Color("group:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=["contains medical records specialists", "related occupation", "all occupations"],
                                         range=[theme.HIGHLIGHT, theme.COMPARED, theme.MUTED])),
-        stroke=alt.condition("datum.group == 'contains medical records specialists'", alt.value(theme.INK), alt.value(None)),
+        stroke=alt.StrokeValue(None, condition={"test": "datum.group == 'contains medical records specialists'",
+                                                "value": theme.INK}),
         tooltip=[alt.Tooltip("occupation:N", title="Occupation (BLS title)"),
                  alt.Tooltip("pct_emp_change_2020_2030:Q", title="Change 2020-30 (%)"),
                  alt.Tooltip("why_related:N", title="Why it is here")],
     )
     rule = alt.Chart(pd.DataFrame({"pct": [everyone], "label": ["all occupations"]})).mark_rule(
-        strokeDash=[4, 3], color=theme.INK).encode(x="pct:Q", tooltip=[alt.Tooltip("pct:Q", title="All occupations (%)")])
-    return (bars + rule).properties(
+        strokeDash=[4, 3], color=theme.INK).encode(x=alt.X("pct:Q"), tooltip=[alt.Tooltip("pct:Q", title="All occupations (%)")])
+    return alt.layer(
+        bars, rule,
         title=alt.Title("How related occupations were projected to grow, BLS Employment Projections 2020-30",
                         subtitle=[f"Source: data/{PROJECTIONS_2020_30_FILE} (processed copy of BLS EP 2020-30). "
                                   "An older round than 2024-34: compare within the chart, not with the rounds above.",

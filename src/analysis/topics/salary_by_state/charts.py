@@ -43,7 +43,7 @@ def comparison_chart(comparison: pd.DataFrame) -> alt.Chart:
                alt.Tooltip("rank_text:N", title="Rank (derived)"),
                alt.Tooltip("difference_text:N", title="Difference from national (derived)"),
                alt.Tooltip("source:N", title="Source")]
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(  # the data goes in once, on the layer
         y=alt.Y("area:N", sort=list(comparison.area), title=None),
         tooltip=tooltip,
     )
@@ -52,10 +52,11 @@ def comparison_chart(comparison: pd.DataFrame) -> alt.Chart:
         x=alt.X("bar_usd:Q", title=f"{measure.capitalize()} annual wage (USD)", axis=alt.Axis(format="$,d")),
         color=alt.Color("role:N", title=None, scale=alt.Scale(domain=roles, range=[_role_colour(r) for r in roles]),
                         legend=alt.Legend(orient="bottom")),
-        stroke=alt.condition("datum.role == 'chosen state'", alt.value(theme.INK), alt.value(None)),
+        stroke=CHOSEN_STATE_OUTLINE,
     )
-    labels = base.mark_text(align="left", dx=4).encode(x="bar_usd:Q", text="wage_text:N")
-    return (bars + labels).properties(
+    labels = base.mark_text(align="left", dx=4).encode(x=alt.X("bar_usd:Q"), text=alt.Text("wage_text:N"))
+    return alt.layer(
+        bars, labels, data=data,
         title=alt.Title(title, subtitle=["Source: BLS OEWS (state files and national facts in data/evidence/).",
                                          "A missing bar says 'not available': no figure is filled in."]),
         width=420,
@@ -95,8 +96,11 @@ def tile_label_colours(wages: pd.Series) -> list[str]:
 #: A tile's label: its state, and "n/a" below it where there is no figure (so grey is not the only cue).
 TILE_LABEL = "isValid(datum.wage_usd) ? datum.state_abbr : datum.state_abbr + '\\nn/a'"
 #: A tile label's colour, from its row's ``label_color`` (a value, not a scale: the tiles' colour scale is the wage's).
-TILE_LABEL_COLOUR = alt.when(alt.datum.label_color == theme.PAPER).then(alt.value(theme.PAPER)).otherwise(
-    alt.value(theme.INK))
+#: Channels are written typed (``alt.ColorValue``, ``alt.Text``...), not as strings or ``alt.when``/``alt.condition``
+#: dicts: altair finds a dict's channel class by hashing its whole schema (~2 ms each time).
+TILE_LABEL_COLOUR = alt.ColorValue(theme.INK, condition=[{"test": alt.datum.label_color == theme.PAPER, "value": theme.PAPER}])
+#: The chosen state's bar outlined in ink (colour is not its only cue).
+CHOSEN_STATE_OUTLINE = alt.StrokeValue(None, condition={"test": "datum.role == 'chosen state'", "value": theme.INK})
 
 
 def wage_tile_map(state: State, year: int, measure: str, compare_with: list[State] = ()) -> alt.Chart:
@@ -116,7 +120,7 @@ def wage_tile_map(state: State, year: int, measure: str, compare_with: list[Stat
                                    for a in frame.state_abbr])
     tooltip = [alt.Tooltip("state:N", title="State"), alt.Tooltip("wage_text:N", title=f"{measure.capitalize()} wage"),
                alt.Tooltip("rank_text:N", title="Rank (derived)")]
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(  # the data goes in once, on the layer
         x=alt.X("tile_col:O", axis=None), y=alt.Y("tile_row:O", axis=None), tooltip=tooltip)
     empty = base.mark_rect(color=theme.MISSING, stroke=theme.PAPER, strokeWidth=2)
     colored = base.transform_filter("isValid(datum.wage_usd)").mark_rect(stroke=theme.PAPER, strokeWidth=2).encode(
@@ -127,8 +131,9 @@ def wage_tile_map(state: State, year: int, measure: str, compare_with: list[Stat
         frames.append(base.transform_filter("datum.role == 'compared state'").mark_rect(
             fillOpacity=0, stroke=theme.INK, strokeWidth=2, strokeDash=[4, 2]))
     labels = base.transform_calculate(label=TILE_LABEL).mark_text(fontSize=11, lineBreak="\n").encode(
-        text="label:N", color=TILE_LABEL_COLOUR)
-    return alt.layer(empty, colored, *frames, labels).properties(
+        text=alt.Text("label:N"), color=TILE_LABEL_COLOUR)
+    return alt.layer(
+        empty, colored, *frames, labels, data=data,
         title=alt.Title(f"{measure.capitalize()} annual wage by state, May {year}: {state.name} {rank}",
                         subtitle=[f"Source: {_plain(_wage_source(year, measure))}.",
                                   "Each square is one state (DC included); grey, marked n/a = not available; thick black "
@@ -204,7 +209,10 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
     # JSON-friendly: missing figures as null (Vega's isValid), never as a filled-in number
     records = [{k: None if missing(v) else v.item() if hasattr(v, "item") else v for k, v in row.items()}
                for row in data.to_dict(orient="records")]
-    shown = alt.Chart(alt.Data(values=records)).transform_filter("datum.year == chosen_year && datum.measure == chosen_measure")
+    # The views carry no data and the compositions get their properties when made: altair deep-copies every view
+    # on each .properties()/.add_params() and into each layer. The records go in once, on the finished chart,
+    # as a plain dict: altair moves them to the spec's top-level "datasets" (as it does a DataFrame's rows).
+    shown = alt.Chart().transform_filter("datum.year == chosen_year && datum.measure == chosen_measure")
     peer_list = "[" + ", ".join(f"'{a}'" for a in peers) + "]"
 
     tiles = shown.transform_filter("datum.state_abbr != 'US'").encode(
@@ -222,11 +230,11 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
         tiles.transform_filter("datum.state_abbr == chosen_state").mark_rect(fillOpacity=0, stroke=theme.INK, strokeWidth=4,
                                                                              aria=False),
         tiles.transform_calculate(label=TILE_LABEL).mark_text(fontSize=11, lineBreak="\n").encode(
-            text="label:N", color=TILE_LABEL_COLOUR),
-    ).properties(width=440, height=320, title=alt.Title(
-        "Annual wage by state: the chosen state in a thick black frame" + (", compared states dashed" if peers else ""),
-        subtitle=["Source: BLS OEWS state files (data/evidence/). Grey, marked n/a = not available. "
-                  "Rank 1 = highest (derived)."]))
+            text=alt.Text("label:N"), color=TILE_LABEL_COLOUR),
+        width=440, height=320, title=alt.Title(
+            "Annual wage by state: the chosen state in a thick black frame" + (", compared states dashed" if peers else ""),
+            subtitle=["Source: BLS OEWS state files (data/evidence/). Grey, marked n/a = not available. "
+                      "Rank 1 = highest (derived)."]))
 
     bars = shown.transform_filter(
         f"datum.state_abbr == chosen_state || datum.state_abbr == 'US' || indexof({peer_list}, datum.state_abbr) >= 0"
@@ -243,10 +251,10 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
             x=alt.X("bar_usd:Q", title="Annual wage (USD)", axis=alt.Axis(format="$,d")),
             color=alt.Color("role:N", title=None, legend=alt.Legend(orient="bottom"), scale=alt.Scale(
                 domain=list(_EXPLORER_ROLES), range=[_role_colour(r) for r in _EXPLORER_ROLES])),
-            stroke=alt.condition("datum.role == 'chosen state'", alt.value(theme.INK), alt.value(None))),
-        bars.mark_text(align="left", dx=4).encode(x="bar_usd:Q", text="wage_text:N"),
-    ).properties(width=300, title=alt.Title("The chosen state beside the nation",
-                                            subtitle=["A missing bar says 'not available': no figure is filled in."]))
+            stroke=CHOSEN_STATE_OUTLINE),
+        bars.mark_text(align="left", dx=4).encode(x=alt.X("bar_usd:Q"), text=alt.Text("wage_text:N")),
+        width=300, title=alt.Title("The chosen state beside the nation",
+                                   subtitle=["A missing bar says 'not available': no figure is filled in."]))
 
     figures = shown.transform_filter("datum.state_abbr == chosen_state").transform_calculate(
         wage_line="datum.state + ', May ' + datum.year + ' ' + datum.measure + ' annual wage: ' + datum.wage_text",
@@ -255,11 +263,12 @@ def state_explorer(state: State, year: int, measure: str, compare_with: list[Sta
                         "+ datum.difference_text + ' (derived)'",
     )
     panel = alt.layer(*[figures.mark_text(align="left", baseline="top", fontSize=13, fontWeight=weight).encode(
-        x=alt.value(0), y=alt.value(offset), text=f"{line}:N")
-        for line, offset, weight in [("wage_line", 0, "bold"), ("rank_line", 22, "normal"), ("difference_line", 44, "normal")]]
-    ).properties(width=440, height=64, title="The chosen state's figures (BLS OEWS; rank and difference derived)")
+        x=alt.XValue(0), y=alt.YValue(offset), text=alt.Text(f"{line}:N"))
+        for line, offset, weight in [("wage_line", 0, "bold"), ("rank_line", 22, "normal"), ("difference_line", 44, "normal")]],
+        width=440, height=64, title="The chosen state's figures (BLS OEWS; rank and difference derived)")
 
-    return alt.vconcat(panel, tile_map, comparison).add_params(*params).properties(
+    return alt.vconcat(
+        panel, tile_map, comparison, params=[p.param for p in params], data={"values": records},
         title=alt.Title("Choose a state, a survey year and a wage measure",
                         subtitle=["The page starts at this report's settings; the reset button returns to them."]))
 

@@ -74,9 +74,10 @@ def state_claim_verdict(state: State) -> Finding:
     """The verdict on the article's salary for ``state``, and on its state salaries as a whole."""
     from analysis.calc import claims
 
-    table = claims.claims_table("state").set_index("claim_id")
+    table = claims.claims_table("state")
+    total, counts = claims.count_verdicts(table)
+    table = table.set_index("claim_id")
     key = f"state.{state.abbr.lower()}"
-    total, counts = claims.verdict_counts("state")
     surveys = " or ".join(f"May {year}" for year in sorted(STATE_WAGE_FILES))  # every year data/ holds
     overall = (f"Of the {total} state salaries the article lists, {counts['matches']} match a BLS mean or median "
                f"for {surveys} and {counts['differs']} differ.")

@@ -18,6 +18,11 @@ from analysis.topics.specialty.experience import (
 )
 
 
+#: The chosen row's mark outlined in ink (colour is not its only cue). Channels are written typed, not with
+#: ``alt.condition``: altair finds a condition dict's channel class by hashing its whole schema (~2 ms each time).
+_CHOSEN_OUTLINE = alt.StrokeValue(None, condition={"test": "datum.chosen", "value": theme.INK})
+
+
 def specialty_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
     """Each specialty's salary range as a bar (claim) with its midpoint (derived), coloured by demand level.
 
@@ -41,18 +46,19 @@ def specialty_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
                alt.Tooltip("midpoint_text:N", title="Midpoint (derived)"),
                alt.Tooltip("premium_text:N", title=f"Premium over {BASELINE}, midpoints (derived)"),
                alt.Tooltip("certification:N", title="Credential (claim)"), alt.Tooltip("demand_level:N", title="Demand (claim)")]
-    base = alt.Chart(data).encode(y=alt.Y("specialty:N", sort=order, title=None), tooltip=tooltip)
+    base = alt.Chart().encode(y=alt.Y("specialty:N", sort=order, title=None), tooltip=tooltip)  # data: on the layer
     bars = base.mark_bar(height=14).encode(
         x=alt.X("low:Q", title="Annual salary (USD)", axis=alt.Axis(format="$,d"), scale=alt.Scale(zero=False)),
-        x2="high:Q",
+        x2=alt.X2("high:Q"),
         color=alt.Color("demand_level:N", title="Demand (claim)", sort=list(reversed(DEMAND_LEVELS)),
                         scale=alt.Scale(domain=list(reversed(DEMAND_LEVELS)), scheme="orangered", reverse=True)),
-        opacity=alt.condition("datum.chosen", alt.value(1.0), alt.value(0.4)),
-        stroke=alt.condition("datum.chosen", alt.value(theme.INK), alt.value(None)),
-        strokeWidth=alt.condition("datum.chosen", alt.value(2), alt.value(0)),
+        opacity=alt.OpacityValue(0.4, condition={"test": "datum.chosen", "value": 1.0}),
+        stroke=_CHOSEN_OUTLINE,
+        strokeWidth=alt.StrokeWidthValue(0, condition={"test": "datum.chosen", "value": 2}),
     )
-    mids = base.mark_tick(color=theme.INK, thickness=2, size=14).encode(x="mid:Q")
-    return (bars + mids).properties(
+    mids = base.mark_tick(color=theme.INK, thickness=2, size=14).encode(x=alt.X("mid:Q"))
+    return alt.layer(
+        bars, mids, data=data,
         title=alt.Title(f"The article's salary range by specialty: {chosen} highlighted",
                         subtitle=["Bars: the article's ranges (claims, no year or source given); tick: midpoint (derived).",
                                   "Source: data/article/specialties.csv."]),
@@ -73,7 +79,7 @@ def premium_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
         pct_text=table.premium_midpoint_pct_derived.map(lambda v: f"{v:+.1f}%"),
     )[["specialty", "pct", "usd_text", "pct_text", "chosen", "certification"]]
     order = data.sort_values("pct", ascending=False, kind="stable").specialty.tolist()
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(  # the data goes in once, on the layer
         y=alt.Y("specialty:N", sort=order, title=None),
         tooltip=[alt.Tooltip("specialty:N", title="Specialty"), alt.Tooltip("pct_text:N", title="Premium, percent (derived)"),
                  alt.Tooltip("usd_text:N", title="Premium, dollars a year (derived)"),
@@ -81,10 +87,11 @@ def premium_chart(table: pd.DataFrame, chosen: str) -> alt.Chart:
     # Colour is not the only cue: the chosen bar is also outlined, and its name is in the title.
     bars = base.mark_bar(strokeWidth=2).encode(
         x=alt.X("pct:Q", title=f"Premium over {BASELINE} midpoint (%)"),
-        color=alt.condition("datum.chosen", alt.value(theme.HIGHLIGHT), alt.value(theme.MUTED)),
-        stroke=alt.condition("datum.chosen", alt.value(theme.INK), alt.value(None)))
-    labels = base.mark_text(align="left", dx=3).encode(x="pct:Q", text="pct_text:N")
-    return (bars + labels).properties(
+        color=alt.ColorValue(theme.MUTED, condition={"test": "datum.chosen", "value": theme.HIGHLIGHT}),
+        stroke=_CHOSEN_OUTLINE)
+    labels = base.mark_text(align="left", dx=3).encode(x=alt.X("pct:Q"), text=alt.Text("pct_text:N"))
+    return alt.layer(
+        bars, labels, data=data,
         title=alt.Title(f"Premium over {BASELINE} (midpoints, derived): {chosen} highlighted",
                         subtitle=[f"(specialty midpoint - {BASELINE} midpoint) / {BASELINE} midpoint, from the article's ranges "
                                   "(data/article/specialties.csv)."]),
@@ -116,16 +123,17 @@ def experience_chart(specialty: str, level: str) -> alt.Chart:
     y = alt.Y("row:N", sort=list(ranges.row), title=None)
     bars = alt.Chart(ranges).mark_bar(height=22).encode(
         y=y, x=alt.X("low:Q", title="Annual salary (USD)", axis=alt.Axis(format="$,d"), scale=alt.Scale(zero=False)),
-        x2="high:Q", color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom"),
+        x2=alt.X2("high:Q"), color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom"),
                                      scale=alt.Scale(domain=["experience band (claim)", "specialty range (claim)"],
                                                      range=[theme.COMPARED, theme.HIGHLIGHT])),
         tooltip=[alt.Tooltip("row:N", title="Range"), alt.Tooltip("text:N", title="Article (claim)")])
     rules = alt.Chart(pct).mark_rule(strokeDash=[4, 3], color=theme.INK).encode(
-        x="value:Q", tooltip=[alt.Tooltip("statistic:N", title=f"BLS {BLS_PERCENTILE_PERIOD}, national"),
+        x=alt.X("value:Q"), tooltip=[alt.Tooltip("statistic:N", title=f"BLS {BLS_PERCENTILE_PERIOD}, national"),
                               alt.Tooltip("value_text:N", title="Annual wage"), alt.Tooltip("source_text:N", title="Source")])
     labels = alt.Chart(pct).mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=10, color=theme.INK).encode(
-        x="value:Q", y=alt.value(0), text="statistic:N")
-    return (rules + bars + labels).properties(
+        x=alt.X("value:Q"), y=alt.YValue(0), text=alt.Text("statistic:N"))
+    return alt.layer(
+        rules, bars, labels,
         title=alt.Title(f"{specialty} and the article's {band.metric} band against the BLS national wage distribution",
                         subtitle=[f"Dashed lines: BLS OEWS {BLS_PERCENTILE_PERIOD} national percentiles, Medical Records Specialists "
                                   "(secondary copies; data/evidence/bls_national_facts_29-2072.csv).",
@@ -177,15 +185,17 @@ def careers_chart(wages: pd.DataFrame | None = None, coder_band: pd.Series | Non
                alt.Tooltip("soc:N", title="Matched BLS occupation"), alt.Tooltip("match:N", title="Match (editorial)"),
                alt.Tooltip("median_text:N", title="BLS median, May 2021"),
                alt.Tooltip("p10_p90_text:N", title="BLS 10th-90th percentile, May 2021")]
-    enc = alt.Chart(data).encode(y=alt.Y("role:N", sort=order, title=None), tooltip=tooltip)
+    enc = alt.Chart().encode(y=alt.Y("role:N", sort=order, title=None), tooltip=tooltip)  # data: on the layer
     money = alt.Axis(format="$,d")
     outer = enc.mark_rule(color=theme.BLUE, strokeWidth=2).encode(
-        x=alt.X("bls_p10_usd:Q", title="Annual wage (USD)", axis=money), x2="bls_p90_usd:Q")
-    inner = enc.mark_rule(color=theme.BLUE, strokeWidth=7, opacity=0.6).encode(x="bls_p25_usd:Q", x2="bls_p75_usd:Q")
-    median = enc.mark_tick(color=theme.INK, thickness=3, size=18).encode(x="bls_median_usd:Q")
+        x=alt.X("bls_p10_usd:Q", title="Annual wage (USD)", axis=money), x2=alt.X2("bls_p90_usd:Q"))
+    inner = enc.mark_rule(color=theme.BLUE, strokeWidth=7, opacity=0.6).encode(
+        x=alt.X("bls_p25_usd:Q"), x2=alt.X2("bls_p75_usd:Q"))
+    median = enc.mark_tick(color=theme.INK, thickness=3, size=18).encode(x=alt.X("bls_median_usd:Q"))
     article = enc.transform_filter("isValid(datum.art_low)").mark_bar(color=theme.ORANGE, opacity=0.55, height=8, yOffset=-9).encode(
-        x="art_low:Q", x2="art_high:Q")
-    return (outer + inner + median + article).properties(
+        x=alt.X("art_low:Q"), x2=alt.X2("art_high:Q"))
+    return alt.layer(
+        outer, inner, median, article, data=data,
         title=alt.Title("Article salary ranges for career moves beside BLS national wages of matching occupations",
                         subtitle=["Orange: the article's range (claim, 2026, no source named). Blue: BLS OEWS May 2021 national "
                                   "wages, 10th-90th percentile (thin), 25th-75th (thick), median (black tick).",
