@@ -174,6 +174,31 @@ def test_warm_up_draws_a_report_chart_and_the_first_report_reuses_its_page(print
     assert result.blocked_requests == [] and result.console_errors == []
 
 
+def test_a_report_that_comes_during_a_background_warm_up_interrupts_it(chromium, report, tmp_path):
+    """What a build does: the warm-up page loads while nothing waits; a report that comes first goes first, and
+    nothing of the warm-up page is counted as the report's. The printer's temporary folder goes with it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:  # a printer of its own: one playwright a thread, and the module's runs here
+        folder = thread.submit(_interrupted_warm_up, chromium, report, tmp_path).result()
+    assert not folder.exists()
+    assert subprocess.run(["pdftotext", str(tmp_path / "first.pdf"), "-"], capture_output=True, text=True).stdout == \
+        subprocess.run(["pdftotext", str(tmp_path / "second.pdf"), "-"], capture_output=True, text=True).stdout
+
+
+def _interrupted_warm_up(chromium, report, tmp_path):
+    with ChromiumPrinter(chromium) as fresh:
+        fresh.warm_up(wait=False)  # returns as the page starts loading
+        folder = fresh._warm_up_file.parent
+        result = fresh.print_pdf(report, tmp_path / "first.pdf")
+        assert result.charts == 3 and result.blocked_requests == [] and result.console_errors == []
+        fresh.warm_up(wait=False)
+        fresh._page.wait_for_function("() => window.medcodingCharts && window.medcodingCharts.done", timeout=30000)
+        assert fresh._page.evaluate("() => window.medcodingCharts.drawn") == 1  # left alone, it loads and draws
+        assert fresh.print_pdf(report, tmp_path / "second.pdf").charts == 3
+    return folder
+
+
 def _pdfinfo(path) -> tuple[dict, str]:
     done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     return dict(line.split(":", 1) for line in done.stdout.splitlines() if ":" in line), done.stderr

@@ -58,7 +58,7 @@ def printer(state):
             state.chromium_problem = str(missing)
             return None
         with contextlib.suppress(Exception):  # a warm-up that fails costs nothing: the first report tries again
-            state.printer.warm_up(page.result())
+            state.printer.warm_up(page.result(), wait=False)  # loads while nothing waits; a report interrupts it
     return state.printer
 
 
