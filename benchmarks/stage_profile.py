@@ -250,12 +250,13 @@ def profile(state: str = "TX", repeat: int = 3) -> dict[str, tuple[float, float 
                    lambda: printer.print_pdf(job["html"], out / "first.pdf"))
         by_kind = tree_stage("next reports printed by the same page (each from its own file)",
                              lambda: printer.print_pdf(next(pages), out / "next.pdf"), repeat)
-        stages["  its CPU by process: " + ", ".join(f"{kind} {seconds:.2f}" for kind, seconds in
-                                                     sorted(by_kind.items(), key=lambda kv: -kv[1]) if seconds >= 0.005)] = \
-            (sum(by_kind.values()), None)
+        split = sorted(by_kind.items(), key=lambda kv: -kv[1])
+        name = "  its CPU by process: " + ", ".join(f"{kind} {seconds:.2f}" for kind, seconds in split if seconds >= 0.005)
+        stages[name] = (sum(by_kind.values()), None)
         printer.close()
         cold = ChromiumPrinter(chromium).__enter__()
-        tree_stage("first report printed by a browser not warmed up", lambda: cold.print_pdf(job["html"], out / "cold.pdf"))
+        tree_stage("first report printed by a browser not warmed up",
+                   lambda: cold.print_pdf(job["html"], out / "cold.pdf"))
         cold.close()
     thread.shutdown()
     import shutil
@@ -281,7 +282,8 @@ def critical_path(stages: dict) -> list[tuple[str, float]]:
     browser = (start + warm + max(get("Chromium start (its CPU is not counted)"),
                                   get("warm-up page made (one small export; made while Chromium starts)"))
                + get("Chromium warm-up begun, as a build does it (returns as the page starts loading)"))
-    warmed = html >= browser + get("Chromium warm-up waited for (that page loaded, its chart drawn by the Vega bundle, printed)")
+    waited = get("Chromium warm-up waited for (that page loaded, its chart drawn by the Vega bundle, printed)")
+    warmed = html >= browser + waited
     pdf = max(html, browser) + get("first report printed after the warm-up (load, charts, PDF, metadata)" if warmed
                                    else "first report printed by a browser not warmed up")
     return [("critical path, HTML only: start + max(kernel start, warm-up and cells; exporter imports and cached Vega "

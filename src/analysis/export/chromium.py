@@ -116,8 +116,9 @@ class ChromiumPrinter:
     0.6 s reusing one), but one kept for ever keeps growing. Every
     page load has the network cut: a request that is not for a local file is blocked and listed in the
     :class:`PrintResult` (a route through Python: a report makes one request, its own file, so it costs
-    ~2 ms of CPU; a context with ``offline=True`` and no route measured the same). :meth:`print_pdf` waits until every chart is drawn and raises
-    :class:`ChartsNotDrawn` if one fails or they take longer than ``timeout`` seconds.
+    ~2 ms of CPU; a context with ``offline=True`` and no route measured the same). :meth:`print_pdf` waits
+    until every chart is drawn and raises :class:`ChartsNotDrawn` if one fails or they take longer than
+    ``timeout`` seconds.
     """
 
     def __init__(self, executable: str | os.PathLike | None = None, *, timeout: float = 30.0, paper: str = "letter"):
