@@ -52,8 +52,9 @@ BROWSER_FLAGS = (
 #: A page's renderer holds on to more memory with each report it prints (measured: 40 MB after the
 #: first, 300-900 MB after 56, depending on when V8 collects), so after this many the page's context is
 #: closed (its renderer ends) and the next report opens a new one: ~0.3 s once, against ~1 s to restart
-#: the browser as the printer used to.
-PRINTS_PER_PAGE = 8
+#: the browser as the printer used to. Full cold builds (57 reports, 2 jobs) peaked at 1.38-1.45 GiB with 8
+#: and 1.28-1.30 GiB with 5 in the same time (the limit is 1.5 GiB).
+PRINTS_PER_PAGE = 5
 
 #: Paper sizes a PDF can be printed on (``medcoding build --paper``), and their names in playwright.
 PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
