@@ -13,7 +13,7 @@ What a report is made of never comes from the warm builder's memory:
 - the kernel forgets the kit's modules before every notebook (:mod:`~analysis.build.kernel_probe`), so an
   edit to ``src/analysis`` reaches the next report; the builder itself leaves (and the build falls back to
   its own process) when its own code (the exporter, the templates), the installed packages, the Python,
-  the data folder or a ``MEDCODING_*`` variable differ from the build's (:meth:`WarmServer.mismatch`);
+  the data folder or a ``MEDCODING_*`` variable differ from the build's (:meth:`~analysis.build.warm_server.WarmServer.mismatch`);
 - the jobs and results are the same plain dicts every executor carries, run by the worker's own functions,
   so the reports are byte-identical to those of a build without it (the tests check).
 
@@ -34,7 +34,6 @@ import threading
 import time
 from pathlib import Path
 
-from analysis.build.stale import code_key
 from analysis.core.env import DATA_DIR_ENV, KEEP_WARM_ENV, TARGET_ENV, WARM_DIR_ENV
 from analysis.core.paths import PACKAGE_DIR
 
@@ -107,7 +106,7 @@ def place(data_dir: str | None = None) -> Place | None:
 
 
 def environment() -> dict:
-    """What must be the same in a build and the warm builder serving it (besides its code: :meth:`WarmServer.mismatch`)."""
+    """What must be the same in a build and the warm builder serving it (besides its code: :meth:`~analysis.build.warm_server.WarmServer.mismatch`)."""
     from analysis.build.stale import environment_fingerprint
     from analysis.core.paths import data_dir
 
@@ -268,7 +267,7 @@ def spawn(minutes: float) -> bool:
     if where is None or minutes <= 0 or _running(where):
         return False
     with open(where.log, "ab") as log:
-        subprocess.Popen([sys.executable, "-m", "analysis.build.warm", "--minutes", str(minutes)],
+        subprocess.Popen([sys.executable, "-m", "analysis.build.warm_server", "--minutes", str(minutes)],
                          stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
                          close_fds=True, cwd=str(where.stem.parent))
     return True
@@ -321,178 +320,6 @@ def stop() -> bool:
     return True
 
 
-# -- the warm builder's side
-
-class WarmServer:
-    """The warm builder: one :class:`~analysis.build.executor.InProcessExecutor` kept started, serving one build
-    at a time, until idle for ``minutes`` (a build may change that), stopped, or out of step with a build."""
-
-    def __init__(self, where: Place, minutes: float):
-        from analysis.build.executor import InProcessExecutor
-
-        self.where, self.minutes = where, minutes
-        self.environment = environment()
-        # The kit's files as they are before this process loads any more of them: an edit to one it has loaded
-        # (the exporter, the templates, the builder) makes it leave (:meth:`mismatch`).
-        self.code = _kit_files()
-        self.executor = InProcessExecutor(log_path=where.log, timeout=600)
-        self.lock = threading.Lock()
-        self.busy = False
-        self.leaving = False
-        self.last_used = time.monotonic()
-
-    def warm(self) -> None:
-        """Start the kernel (and the exporter) and the browser, as a small build's first moments do."""
-        self.executor.start("execute", 1)
-        self.executor.start("print", 1)
-        # What the reports record as the worker's code: as a local build's (this module runs jobs, shapes nothing).
-        self.executor.lanes["execute"].submit(lambda: self.executor.state.code.pop(code_key(__file__), None))
-
-    def mismatch(self, hello: dict) -> str | None:
-        """Why this warm builder cannot serve a build that says ``hello`` (None: it can)."""
-        from analysis.build import worker
-
-        for name, value in self.environment.items():
-            if hello.get(name) != value:
-                return f"{name} differs"
-        for key, digest in worker._worker_code().items():  # what this process has loaded, hashed now
-            if self.code.get(key) != digest:
-                return f"{key} changed"
-        state = self.executor.state
-        if state.kernel is not None and not _alive(state.kernel.pid()):
-            return "its kernel stopped"
-        alive = self.executor.lanes["print"].submit(_browser_alive, state)
-        with contextlib.suppress(Exception):  # still warming up: alive
-            if not alive.result(timeout=0.5):
-                return "its browser stopped"
-        return None
-
-    def serve(self, listener) -> None:
-        threading.Thread(target=self._accept, args=(listener,), name="medcoding-warm-accept", daemon=True).start()
-        while True:
-            time.sleep(0.5)
-            with self.lock:
-                idle = not self.busy and time.monotonic() - self.last_used > self.minutes * 60
-                if idle or self.leaving:
-                    self.leaving = True
-                    break
-        self.leave()
-
-    def _accept(self, listener) -> None:
-        while True:
-            try:
-                connection = listener.accept()
-            except Exception:  # a wrong key, a client gone mid-handshake
-                continue
-            with self.lock:
-                refuse = self.busy or self.leaving
-                self.busy = self.busy or not refuse
-            if refuse:
-                with contextlib.suppress(Exception):
-                    connection.send(("busy", {}))
-                    connection.close()
-                continue
-            threading.Thread(target=self._session, args=(connection,), name="medcoding-warm-session", daemon=True).start()
-
-    def _session(self, connection) -> None:
-        """One build: its hello, its jobs (results sent as they finish), then its close or stop. A build that goes
-        away without a word (killed) after handing over a job is treated as stopped."""
-        from analysis.build.files import use_build_id
-
-        jobs: list = []
-        try:
-            _, hello = connection.recv()
-            problem = self.mismatch(hello)
-            if problem is not None:
-                connection.send(("stale", {"why": problem}))
-                print(f"leaving: a build came whose {problem}", flush=True)
-                self._leave_now()
-                return
-            self.minutes = float(hello.get("minutes", self.minutes))
-            use_build_id(hello["build_id"])  # its temporary files carry the build's id, as a worker's do
-            self.executor.state.config["timeout"] = hello["timeout"]
-            log_start = self.where.log.stat().st_size
-            connection.send(("ready", {"pid": os.getpid(), "log": str(self.where.log)}))
-            self._jobs(connection, log_start, jobs)
-        except Exception:
-            if jobs:
-                self._stop_now()
-        finally:
-            with contextlib.suppress(Exception):
-                connection.close()
-            with self.lock:
-                self.busy = False
-                self.last_used = time.monotonic()
-
-    def _jobs(self, connection, log_start: int, jobs: list) -> None:
-        send_lock = threading.Lock()
-
-        def send_result(number, future):
-            try:
-                result = future.result()
-            except Exception as error:
-                result = {"ok": False, "written": [], "error": f"{type(error).__name__}: {error}"}
-            with send_lock, contextlib.suppress(Exception):
-                connection.send(("result", number, result))
-
-        while True:
-            message = connection.recv()
-            if message[0] == "submit":
-                _, number, stage, job = message
-                future = self.executor.submit(stage, job)
-                jobs.append(future)
-                future.add_done_callback(lambda f, n=number: send_result(n, f))
-            elif message[0] == "close":
-                for future in jobs:
-                    with contextlib.suppress(Exception):
-                        future.result()
-                # The build has moved its files into place (or removed them): nothing left to clean up for it.
-                self.executor.state.temp_files.clear()
-                jobs.clear()
-                with send_lock:
-                    connection.send(("closed", self._log_since(log_start)))
-                return
-            elif message[0] == "stop":
-                self._stop_now()
-                with send_lock, contextlib.suppress(Exception):
-                    connection.send(("stopped", self._log_since(log_start)))
-                return
-
-    def _log_since(self, offset: int) -> str:
-        with contextlib.suppress(OSError), open(self.where.log, "rb") as log:
-            log.seek(offset)
-            return log.read(1 << 20).decode("utf-8", "replace")
-        return ""
-
-    def _stop_now(self) -> None:
-        """Kill the kernel, remove the temporary files, and leave."""
-        from analysis.build import worker
-
-        worker.stop_main_process_state(self.executor.state)
-        self._leave_now()
-
-    def _leave_now(self) -> None:
-        self.leaving = True  # no lock: also called from the SIGTERM handler, which may interrupt a holder of it
-
-    def leave(self) -> None:
-        """Remove the socket and key, stop the kernel and the browser, exit (within 30 s whatever happens)."""
-        threading.Timer(30, os._exit, args=(0,)).start()
-        for path in (self.where.socket, self.where.key):
-            with contextlib.suppress(OSError):
-                path.unlink()
-        with contextlib.suppress(Exception):
-            self.executor.close()
-        os._exit(0)
-
-
-def _kit_files() -> dict[str, str]:
-    """Every Python file and template of the kit, hashed (as the manifest names code: ``{key: sha256}``)."""
-    from analysis.build.stale import sha256
-
-    return {code_key(str(p)): sha256(p) for pattern in ("*.py", "templates/**/*")
-            for p in sorted(PACKAGE_DIR.rglob(pattern)) if p.is_file()}
-
-
 def _alive(pid) -> bool:
     """Is process ``pid`` running (not gone, not a zombie)?"""
     try:
@@ -500,56 +327,3 @@ def _alive(pid) -> bool:
             return handle.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
     except (OSError, IndexError, TypeError):
         return False
-
-
-def _browser_alive(state) -> bool:
-    """In the print lane (playwright is bound to it): is the browser, if one was started, still connected?"""
-    printer = state.printer
-    return printer is None or printer._browser is None or printer._browser.is_connected()
-
-
-def main(argv=None) -> int:
-    """``python -m analysis.build.warm --minutes N``: run a warm builder (what :func:`spawn` starts)."""
-    import argparse
-    import fcntl
-    import secrets
-    import signal
-    from multiprocessing.connection import Listener
-
-    from analysis.build.files import write_atomic
-
-    parser = argparse.ArgumentParser(prog="python -m analysis.build.warm", description=main.__doc__)
-    parser.add_argument("--minutes", type=float, default=DEFAULT_MINUTES)
-    args = parser.parse_args(argv)
-    where = place()
-    if where is None:
-        return 1
-    lock = open(where.lock, "a+")  # noqa: SIM115  (held while the process lives)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return 0  # one is already running
-    lock.seek(0)
-    lock.truncate()
-    lock.write(f"{os.getpid()}\n")
-    lock.flush()
-    os.environ[TARGET_ENV] = "html"  # as a worker process: the renderer switch the notebooks' start() reads
-    with contextlib.suppress(OSError):
-        where.socket.unlink()  # left by one that was killed (this process holds the lock: it is no one's now)
-    key = secrets.token_bytes(32)
-    old_umask = os.umask(0o077)
-    try:
-        write_atomic(where.key, key)
-        listener = Listener(str(where.socket), family="AF_UNIX", authkey=key)
-    finally:
-        os.umask(old_umask)
-    server = WarmServer(where, args.minutes)
-    signal.signal(signal.SIGTERM, lambda *_: server._stop_now())
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    server.warm()
-    server.serve(listener)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
