@@ -168,3 +168,29 @@ def test_keep_warm_must_be_minutes(value, warm_dir, capsys, monkeypatch):
     monkeypatch.setenv(KEEP_WARM_ENV, value)
     with pytest.raises(InputError, match=KEEP_WARM_ENV):
         warm.keep_warm_minutes()
+
+
+@pytest.mark.parametrize("after", [0.0, 0.3, 0.6], ids=["at-once", "mid-notebook", "late"])
+def test_ctrl_c_in_a_served_build_leaves_the_folder_as_it_was(warm_dir, tmp_path, after):
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    assert one_report(out, keep_warm=2).exit_code == 0
+    pid = ready_builder()
+    before = snapshot(out, skip=(".build.log",))
+    process = subprocess.Popen([sys.executable, "-m", "analysis", "build", "--state", "TX", "--format", "html", "--force",
+                                "--out", str(out), "--no-progress", "--keep-warm", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    log = warm.place().log
+    deadline = time.monotonic() + 60
+    while " execute states/TX" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the warm builder has the served build's notebook
+    time.sleep(after)  # then in its kernel, or being exported
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGINT, stdout + stderr
+    assert "interrupted" in stdout
+    assert gone(pid), "the warm builder did not leave after its build was stopped"
+    assert snapshot(out, skip=(".build.log",)) == before

@@ -77,6 +77,8 @@ def execute_and_export(state, job: dict, result: dict) -> None:
     result["phases"]["export"] = time.perf_counter() - clock
     # The main process moves it into place once the manifest records it (a report and its record change together).
     # It stays in the registry: if the main process dies before moving it, this worker removes it on its way out.
+    if state.stop_event.is_set():  # stopped while exporting: nothing new is written
+        raise JobFailed("the build was stopped")
     temp = write_temporary(Path(job["html"]), html, registry=state.temp_files)
     result["html_temp"] = str(temp)
     result["written"].append("html")

@@ -121,7 +121,7 @@ class WarmServer:
             self._jobs(connection, log_start, jobs)
         except Exception:
             if jobs:
-                self._stop_now()
+                self._stop_jobs(jobs)
         finally:
             with contextlib.suppress(Exception):
                 connection.close()
@@ -144,6 +144,7 @@ class WarmServer:
             message = connection.recv()
             if message[0] == "submit":
                 _, number, stage, job = message
+                print(f"{time.strftime('%H:%M:%S')} {stage} {job['id']}", flush=True)  # the log says what it does
                 future = self.executor.submit(stage, job)
                 jobs.append(future)
                 future.add_done_callback(lambda f, n=number: send_result(n, f))
@@ -158,7 +159,7 @@ class WarmServer:
                     connection.send(("closed", self._log_since(log_start)))
                 return
             elif message[0] == "stop":
-                self._stop_now()
+                self._stop_jobs(jobs)
                 with send_lock, contextlib.suppress(Exception):
                     connection.send(("stopped", self._log_since(log_start)))
                 return
@@ -168,6 +169,17 @@ class WarmServer:
             log.seek(offset)
             return log.read(1 << 20).decode("utf-8", "replace")
         return ""
+
+    def _stop_jobs(self, jobs: list) -> None:
+        """Stop now (:meth:`_stop_now`), wait for the jobs under way to end (they fail fast without a kernel), then
+        remove the temporary files once more: one written just as the kernel was killed goes too."""
+        from concurrent.futures import wait
+
+        from analysis.build import worker
+
+        self._stop_now()
+        wait(jobs, timeout=30)
+        worker.stop_main_process_state(self.executor.state)
 
     def _stop_now(self) -> None:
         """Kill the kernel, remove the temporary files, and leave."""
