@@ -190,6 +190,10 @@ def test_ctrl_c_in_a_served_build_leaves_the_folder_as_it_was(warm_dir, tmp_path
     time.sleep(after)  # then in its kernel, or being exported
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
+    if process.returncode == 0 and after:  # a fast machine finished first: a whole report, nothing temporary
+        assert snapshot(out, skip=(".build.log", ".build-manifest.json")) == before
+        assert not [p for p in out.rglob("*") if ".tmp-medcoding-" in p.name]
+        return
     assert process.returncode == 128 + signal.SIGINT, stdout + stderr
     assert "interrupted" in stdout
     assert gone(pid), "the warm builder did not leave after its build was stopped"
