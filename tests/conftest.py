@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -27,8 +27,6 @@ KERNELSPEC = {"name": "medcoding-outlook", "display_name": "Python (medcoding-ou
 def pytest_configure(config):
     """The kit's cache (the Vega bundle) goes to a folder of this test process, never the user's cache folder;
     builds, workers and kernels the tests start inherit it."""
-    import tempfile
-
     from analysis.core.env import CACHE_DIR_ENV
 
     config._medcoding_cache = tempfile.mkdtemp(prefix="medcoding-test-cache-")
