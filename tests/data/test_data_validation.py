@@ -254,6 +254,26 @@ def test_state_file_rejects_a_row_whose_code_name_and_abbreviation_name_differen
         evidence.load_state_wages(2024)
     assert f"data/{evidence.STATE_WAGE_FILES[2024]}" in str(info.value)
     assert info.value.line == min(rows["TX"], rows["UT"]) + 1  # the first such row (rows[0] is the header, line 1)
+    # The rule the row breaks and the row's values, not a check of one cell that passed (it said "'48' does not have
+    # the expected form" before)
+    assert "FIPS code, name and abbreviation must name the same area" in str(info.value)
+    assert "state_fips='48', state='Texas', state_abbr='UT'" in str(info.value) or \
+        "state_fips='49', state='Utah', state_abbr='TX'" in str(info.value)
+    assert "expected form" not in str(info.value)
+
+
+def test_a_rule_across_a_row_is_named_with_the_values_it_compares(data_copy):
+    kind = _article_kind("career_path")
+    table = CsvFile(data_copy / kind.file, ",")
+    low, high = table.column("salary_low_usd"), table.column("salary_high_usd")
+    number, row = next((i, r) for i, r in enumerate(table.rows) if i and r[low] and r[high] and r[low] != r[high])
+    row[low], row[high] = max(row[low], row[high], key=int), min(row[low], row[high], key=int)
+    table.write()
+    with pytest.raises(DataFileError) as info:
+        kind.load()
+    assert info.value.line == number + 1
+    assert f"salary_low_usd must not be above salary_high_usd (salary_low_usd={row[low]!r}, salary_high_usd={row[high]!r})" \
+        in str(info.value)
 
 
 # ------------------------------------------------------------------ the manifest, data/sources.csv

@@ -149,6 +149,9 @@ def _first_failure(errors, frame: pd.DataFrame, shown_file: str) -> DataFileErro
                              f"{_more(cases, set(lines))}", line=lines[-1], column=column)
     if check == "not_nullable":
         return DataFileError(shown_file, f"a value is missing (empty cell){_more(cases, {line})}", line=line, column=column)
+    if first.get("schema_context") == "DataFrameSchema":  # a check across a row's columns, not of this cell
+        problem = _row_check_problem(errors.schema, first, frame)
+        return DataFileError(shown_file, f"{problem}{_more(cases, {line})}", line=line)
     problem = _check_problem(errors.schema, first, value, check)
     return DataFileError(shown_file, f"{problem}{_more(cases, {line})}", line=line, column=column)
 
@@ -169,6 +172,24 @@ def _in_reading_order(cases: pd.DataFrame) -> pd.DataFrame:
         _number=pd.to_numeric(cases["check_number"], errors="coerce").fillna(-1),
     )
     return order.sort_values(["_rank", "_line", "_type", "_number"], kind="stable")
+
+
+def _row_check_problem(schema, case, frame: pd.DataFrame) -> str:
+    """Words for a failed check that spans a row: the rule it states, and the row's values it compares."""
+    try:
+        rule = schema.checks[int(case["check_number"])].error or str(case["check"])
+    except (AttributeError, TypeError, ValueError, IndexError):
+        rule = str(case["check"])
+    import re
+
+    # The columns the rule names (else the row's first three, which say which row it is)
+    named = [c for c in frame.columns if re.search(rf"\b{re.escape(str(c))}\b", rule)] or list(frame.columns[:3])
+    try:
+        row = frame.loc[case["index"]]
+        shown = ", ".join(f"{name}={_plain_value(row[name])!r}" for name in named)
+    except (KeyError, TypeError):
+        return f"this row breaks the rule: {rule}"
+    return f"this row breaks the rule: {rule} ({shown}); correct whichever of them is wrong"
 
 
 def _check_problem(schema, case, value, check: str) -> str:
