@@ -125,9 +125,18 @@ class WarmServer:
         finally:
             with contextlib.suppress(Exception):
                 connection.close()
+            self._rewarm()
             with self.lock:
                 self.busy = False
                 self.last_used = time.monotonic()
+
+    def _rewarm(self) -> None:
+        """A report that failed took its kernel with it: start and warm the next one now, not in the next build."""
+        from analysis.build import worker
+
+        state = self.executor.state
+        if not self.leaving and state is not None and state.kernel is None and state.thread is not None:
+            state.thread.submit(worker.start_kernel, state)
 
     def _jobs(self, connection, log_start: int, jobs: list) -> None:
         send_lock = threading.Lock()
