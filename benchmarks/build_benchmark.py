@@ -251,7 +251,7 @@ def _tree_cpu(pid: int) -> float:
 def _warm_builder(env: dict) -> int:
     """The process id of the warm builder of ``env``'s runtime folder, once it runs and listens."""
     probe = ("import sys, time\nfrom analysis.build import warm\nw = warm.place()\n"
-             "for _ in range(900):\n    pid = warm._running(w)\n    if pid and w.socket.exists(): print(pid); sys.exit()\n"
+             "for _ in range(900):\n    pid = warm.running(w)\n    if pid and w.socket.exists(): print(pid); sys.exit()\n"
              "    time.sleep(0.1)\nsys.exit('no warm builder')")
     return int(run([sys.executable, "-c", probe], env)["stdout"])
 

@@ -45,7 +45,7 @@ def ready_builder(timeout: float = 90) -> int:
     where = warm.place()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        pid = warm._running(where)
+        pid = warm.running(where)
         if pid and where.socket.exists():
             return pid
         time.sleep(0.1)
@@ -55,7 +55,7 @@ def ready_builder(timeout: float = 90) -> int:
 def gone(pid: int, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not warm._alive(pid):
+        if not warm.alive(pid):
             return True
         time.sleep(0.1)
     return False
@@ -85,7 +85,7 @@ def test_a_rebuild_is_served_warm_and_its_report_is_byte_identical(warm_dir, tmp
     assert not [p for p in (tmp_path / "warm").rglob("*") if ".tmp-medcoding-" in p.name]
     # It served two builds and still runs: the same process.
     forced = one_report(tmp_path / "warm", force=True, keep_warm=2)
-    assert forced.warm.startswith("Built by the warm builder") and warm._running(warm.place()) == pid
+    assert forced.warm.startswith("Built by the warm builder") and warm.running(warm.place()) == pid
 
 
 def test_a_build_it_does_not_match_runs_on_its_own_and_the_builder_leaves(warm_dir, tmp_path, monkeypatch):
@@ -144,7 +144,7 @@ def test_it_leaves_when_idle_or_told_to(warm_dir, capsys):
     ready_builder()
     assert main(["warm"]) == 0 and "is running" in capsys.readouterr().out
     assert main(["warm", "--stop"]) == 0 and "stopped" in capsys.readouterr().out
-    assert warm._running(warm.place()) is None
+    assert warm.running(warm.place()) is None
     assert main(["warm"]) == 0 and "No warm builder is running" in capsys.readouterr().out
 
 
@@ -162,7 +162,7 @@ def test_a_folder_others_can_open_is_not_used(warm_dir, tmp_path):
 def test_no_warm_builder_when_told_so_or_for_fresh_kernels(warm_dir, tmp_path):
     assert one_report(tmp_path / "a", keep_warm=0).warm == ""
     assert one_report(tmp_path / "b", keep_warm=2, fresh_kernels=True).warm == ""
-    assert warm._running(warm.place()) is None
+    assert warm.running(warm.place()) is None
 
 
 @pytest.mark.parametrize("value", ["-1", "ten", "1441", "nan"])

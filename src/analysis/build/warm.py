@@ -98,11 +98,12 @@ class Place:
         self.socket, self.key, self.lock, self.log = (Path(f"{self.stem}.{s}") for s in ("sock", "key", "lock", "log"))
 
 
-def place(data_dir: str | None = None) -> Place | None:
-    from analysis.core.paths import data_dir as kit_data_dir
+def place() -> Place | None:
+    """Where the warm builder of this kit, Python and data folder keeps its files (None: no private runtime folder)."""
+    from analysis.core.paths import data_dir
 
     folder = runtime_folder()
-    return None if folder is None else Place(folder, data_dir or str(kit_data_dir()))
+    return None if folder is None else Place(folder, str(data_dir()))
 
 
 def environment() -> dict:
@@ -139,14 +140,14 @@ def connect(minutes: float, *, log_path, timeout: float, build_id: str, fresh_ke
                                        minutes=minutes)))
         if not connection.poll(ANSWER_WITHIN):
             raise TimeoutError
-        answer, info = connection.recv()
+        answer, _ = connection.recv()
     except Exception:
         connection.close()
         return None
     if answer != "ready":
         connection.close()
         return None
-    return WarmExecutor(connection, Path(log_path), info)
+    return WarmExecutor(connection, Path(log_path))
 
 
 def _open(where: Place):
@@ -172,10 +173,10 @@ def _open(where: Place):
 class WarmExecutor:
     """An :class:`~analysis.build.executor.Executor` whose jobs run in the warm builder (already started)."""
 
-    def __init__(self, connection, log_path: Path, info: dict):
+    def __init__(self, connection, log_path: Path):
         from concurrent.futures import Future
 
-        self.connection, self.log_path, self.info = connection, log_path, info
+        self.connection, self.log_path = connection, log_path
         self.futures: dict[int, Future] = {}
         self.numbers = iter(range(1, sys.maxsize))
         self.send_lock = threading.Lock()
@@ -264,7 +265,7 @@ def spawn(minutes: float) -> bool:
     import subprocess
 
     where = place()
-    if where is None or minutes <= 0 or _running(where):
+    if where is None or minutes <= 0 or running(where):
         return False
     with open(where.log, "ab") as log:
         subprocess.Popen([sys.executable, "-m", "analysis.build.warm_server", "--minutes", str(minutes)],
@@ -273,7 +274,7 @@ def spawn(minutes: float) -> bool:
     return True
 
 
-def _running(where: Place) -> int | None:
+def running(where: Place) -> int | None:
     """The process id of the warm builder at ``where`` if one is running (it holds its lock file), else None."""
     import fcntl
 
@@ -297,7 +298,7 @@ def status() -> str:
     where = place()
     if where is None:
         return "No warm builder: the runtime folder is not private to this user."
-    pid = _running(where)
+    pid = running(where)
     if pid is None:
         return "No warm builder is running."
     return f"A warm builder is running (process {pid}; its log: {where.log})."
@@ -308,19 +309,19 @@ def stop() -> bool:
     import signal
 
     where = place()
-    pid = None if where is None else _running(where)
+    pid = None if where is None else running(where)
     if pid is None:
         return False
     if pid > 0:  # written by the process that holds the lock: the warm builder itself
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 30
-    while _running(where) is not None and time.monotonic() < deadline:
+    while running(where) is not None and time.monotonic() < deadline:
         time.sleep(0.05)
     return True
 
 
-def _alive(pid) -> bool:
+def alive(pid) -> bool:
     """Is process ``pid`` running (not gone, not a zombie)?"""
     try:
         with open(f"/proc/{pid}/stat") as handle:

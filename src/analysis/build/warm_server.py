@@ -17,7 +17,7 @@ import threading
 import time
 
 from analysis.build.stale import code_key
-from analysis.build.warm import DEFAULT_MINUTES, Place, _alive, environment, place
+from analysis.build.warm import DEFAULT_MINUTES, Place, alive, environment, place
 from analysis.core.env import TARGET_ENV
 from analysis.core.paths import PACKAGE_DIR
 
@@ -64,11 +64,11 @@ class WarmServer:
             if self.code.get(key) != digest:
                 return f"{key} changed"
         state = self.executor.state
-        if state.kernel is not None and not _alive(state.kernel.pid()):
+        if state.kernel is not None and not alive(state.kernel.pid()):
             return "its kernel stopped"
-        alive = self.executor.lanes["print"].submit(_browser_alive, state)
+        browser = self.executor.lanes["print"].submit(_browser_alive, state)
         with contextlib.suppress(Exception):  # still warming up: alive
-            if not alive.result(timeout=0.5):
+            if not browser.result(timeout=0.5):
                 return "its browser stopped"
         return None
 
