@@ -117,7 +117,7 @@ def read_grid_file(path, also: list[str] | None = None) -> Grids:
             raise GridFileError(path, number, line, error) from None
         grids.append(Grid(items, f"{path}, line {number}"))
     if not grids:
-        raise InputError("--grid-file", str(path), reason="holds no grid (only blank lines or comments)",
+        raise InputError("--grid-file", path, reason="holds no grid (only blank lines or comments)",
                          allowed=GRID_FILE_FORM)
     if also:
         grids.append(Grid(tuple(also)))
@@ -127,25 +127,25 @@ def read_grid_file(path, also: list[str] | None = None) -> Grids:
 def _grid_file_text(path: Path) -> str:
     problem = path_problem(path, want="file")
     if problem:
-        raise InputError("--grid-file", str(path), reason=problem, allowed=GRID_FILE_FORM)
+        raise InputError("--grid-file", path, reason=problem, allowed=GRID_FILE_FORM)
     try:
         size = path.stat().st_size
         if size > MAX_GRID_FILE_BYTES:
-            raise InputError("--grid-file", str(path), reason=f"is {size / 2**20:.1f} MB, more than the "
+            raise InputError("--grid-file", path, reason=f"is {size / 2**20:.1f} MB, more than the "
                              f"{MAX_GRID_FILE_BYTES // 2**20} MB a file of grids may be; is it the right file?",
                              allowed=GRID_FILE_FORM)
         data = path.read_bytes()
     except OSError as error:
-        raise InputError("--grid-file", str(path), reason=f"cannot be read ({error.strerror or error})",
+        raise InputError("--grid-file", path, reason=f"cannot be read ({error.strerror or error})",
                          allowed=GRID_FILE_FORM) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise InputError("--grid-file", str(path), reason="is not UTF-8 text (it looks like UTF-16 or a binary file); "
+        raise InputError("--grid-file", path, reason="is not UTF-8 text (it looks like UTF-16 or a binary file); "
                          "save it as plain text (UTF-8)", allowed=GRID_FILE_FORM)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise InputError("--grid-file", str(path), reason=f"line {line} is not UTF-8 text; save the file as plain "
+        raise InputError("--grid-file", path, reason=f"line {line} is not UTF-8 text; save the file as plain "
                          "text (UTF-8)", allowed=GRID_FILE_FORM) from None
 
 
@@ -164,7 +164,7 @@ class GridFileError(InputError):
             message = message.replace("--grid=", "", 1)  # the item itself, as written in the file
         if not message.endswith((".", "?")):
             message += "."
-        ValueError.__init__(self, f"--grid-file {shorten(str(path))}, line {number} ({shorten(line.strip())}): {message} "
+        ValueError.__init__(self, f"--grid-file {shorten(Path(path))}, line {number} ({shorten(line.strip())}): {message} "
                                   "Fix or remove that line.")
 
 

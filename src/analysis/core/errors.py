@@ -7,6 +7,7 @@ report builder can catch them all and show the message without a traceback wall.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 
 
@@ -15,13 +16,19 @@ MAX_SHOWN = 80
 
 
 def shorten(value, limit: int = MAX_SHOWN) -> str:
-    """``repr(value)``, cut to ``limit`` characters with "…" and its full length when longer.
+    """``repr(value)``, cut to ``limit`` characters with "…" and its full length when longer. A path
+    (``os.PathLike``) is shown whole, as text: a file name cut short would not say which file.
 
     >>> shorten("TX")
     "'TX'"
     >>> shorten("x" * 1000)  # doctest: +ELLIPSIS
     "'xxxxxxxx...xxx…' (1000 characters)"
+    >>> from pathlib import Path
+    >>> shorten(Path("/tmp") / ("x" * 100) / "grids.txt")  # doctest: +ELLIPSIS
+    "'/tmp/xxx...xxx/grids.txt'"
     """
+    if isinstance(value, os.PathLike):
+        return repr(os.fspath(value))
     text = repr(value)
     if len(text) <= limit:
         return text
