@@ -174,6 +174,24 @@ def test_warm_up_draws_a_report_chart_and_the_first_report_reuses_its_page(print
     assert result.blocked_requests == [] and result.console_errors == []
 
 
+def test_a_page_that_prints_many_reports_keeps_only_the_last_one(printer, report, tmp_path):
+    """The page is reused for many reports; the printer collects its garbage after each print, so the old
+    documents (and their charts) do not pile up in the renderer until V8 gets round to it (left alone, each
+    print kept two more documents alive)."""
+    printer.print_pdf(report, tmp_path / "first.pdf")
+    page = printer._page
+    session = page.context.new_cdp_session(page)
+    try:
+        before = session.send("Memory.getDOMCounters")["documents"]
+        for number in range(6):
+            assert printer.print_pdf(report, tmp_path / f"{number}.pdf").charts == 3
+        assert printer._page is page  # the same page throughout (no renewal hides a pile-up)
+        after = session.send("Memory.getDOMCounters")["documents"]
+    finally:
+        session.detach()
+    assert after <= before + 1, (before, after)
+
+
 def test_a_report_that_comes_during_a_background_warm_up_interrupts_it(chromium, report, tmp_path):
     """What a build does: the warm-up page loads while nothing waits; a report that comes first goes first, and
     nothing of the warm-up page is counted as the report's. The printer's temporary folder goes with it."""
