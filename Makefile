@@ -49,10 +49,11 @@ $(TEST_JS_STAMP): $(TEST_JS)/package.json $(TEST_JS)/package-lock.json
 lab: setup
 	$(BIN)/jupyter lab notebooks/
 
-# Chromium prints the PDF reports; poppler-utils (pdftotext, pdfinfo) lets the tests read them; npm installs
-# axe-core for the accessibility tests.
+# Chromium prints the PDF reports (its headless shell where Debian has it: lighter; else the full browser);
+# poppler-utils (pdftotext, pdfinfo) lets the tests read them; npm installs axe-core for the accessibility tests.
 system-deps:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils $$(command -v npm >/dev/null || echo npm)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils $$(command -v npm >/dev/null || echo npm)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 lock:
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dask -o requirements.lock

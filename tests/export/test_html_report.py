@@ -173,6 +173,10 @@ def test_browser_is_found_on_path_and_through_the_environment(monkeypatch, tmp_p
     fake.write_text("#!/bin/sh\n")
     fake.chmod(0o755)
     assert find_chromium() == fake
+    shell = tmp_path / "chromium-headless-shell"  # the lighter build of the same browser comes first
+    shell.write_text("#!/bin/sh\n")
+    shell.chmod(0o755)
+    assert find_chromium() == shell
     chosen = tmp_path / "my-chrome"
     chosen.write_text("#!/bin/sh\n")
     chosen.chmod(0o755)

@@ -20,7 +20,7 @@ class ChromiumMissing(ReportError):
     def __init__(self, problem: str | None = None):
         message = problem or "No Chromium or Chrome browser was found, so PDF reports cannot be printed (HTML reports can)."
         super().__init__(
-            message + " To get one on Debian or Ubuntu: `sudo apt-get install chromium` (or `sudo make system-deps`);"
+            message + " To get one on Debian: `sudo apt-get install chromium-headless-shell` (or `chromium`; or `sudo make system-deps`);"
             f" or point {CHROMIUM_ENV}=/path/to/chrome at a Chrome or Chromium already installed."
         )
 
