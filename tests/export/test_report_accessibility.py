@@ -201,6 +201,33 @@ def test_pdf_is_tagged_with_bookmarks_for_every_section_and_metadata(reports, na
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
 
 
+@pytest.mark.parametrize("name", PDFS)
+def test_pdf_text_leaves_out_the_axis_labels_a_chart_hides(reports, browser, name):
+    """Vega hides axis labels that would overlap (opacity 0); the PDF must not carry them as invisible text,
+    which copying, searching and screen readers would meet. Checked on the labels hidden in the HTML that no
+    visible label of the page repeats."""
+    page = _open(browser, reports / f"{name}.html")
+    try:
+        hidden, shown = page.evaluate("""() => {
+            const texts = Array.from(document.querySelectorAll('.medcoding-chart svg text'));
+            const content = (list) => list.map((t) => t.textContent.trim()).filter(Boolean);
+            return [content(texts.filter((t) => t.getAttribute('opacity') === '0')),
+                    content(texts.filter((t) => t.getAttribute('opacity') !== '0'))];
+        }""")
+        prose = page.evaluate("""() => {
+            const copy = document.body.cloneNode(true);
+            copy.querySelectorAll('svg, script, style').forEach((node) => node.remove());
+            return copy.textContent;
+        }""")
+    finally:
+        page.context.close()
+    only_hidden = sorted({label for label in hidden if label not in shown and label not in prose})
+    assert only_hidden, "no hidden label to check: the test would prove nothing"
+    text = subprocess.run(["pdftotext", str(reports / f"{name}.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    words = set(text.split())
+    assert [label for label in only_hidden if label in words] == []
+
+
 def test_texas_fits_four_letter_pages_with_the_summary_on_page_one(reports):
     pdf = reports / "states/TX.pdf"
     assert int(_pdfinfo(pdf)["Pages"]) <= 4
