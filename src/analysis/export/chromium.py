@@ -4,13 +4,14 @@
 graphics; print CSS keeps each on one page and within the page width). :func:`find_chromium` finds
 the browser; :class:`ChromiumMissing` says how to get one.
 
-Measured on the 2-core machine (busy, 2026-11): a report prints in 0.45-0.6 s with the browser and its page
-reused (0.4-1 s to launch it once), against ~1.7-2 s a report for ``chromium --print-to-pdf``, which starts a
-browser each time. A print costs ~0.75 s of CPU: the renderer ~0.45-0.55 (the 1.2 MB page parsed, the Vega
-bundle compiled and run, the charts drawn, the print laid out), the browser ~0.1, its GPU process ~0.05 (it
-draws the page's screen, which nobody sees), playwright's node driver ~0.02, Python ~0.02. The first report
-a new page prints costs ~0.4 s and ~0.6 s of CPU more (a new renderer compiling and running the bundle the
-first time, the print pipeline); :meth:`ChromiumPrinter.warm_up` pays that while nothing waits.
+Measured on the 2-core machine (2026-11, Chromium 156's headless shell, ``benchmarks/stage_profile.py``): a
+report prints in ~0.4 s with the browser and its page reused (~0.3 s to launch it once). A print costs ~0.5 s of
+CPU: the renderer ~0.44 (the 1.3 MB page parsed and the Vega bundle run, ~0.07 s of wall time; the charts
+compiled and drawn, ~0.12 s; the page laid out and printed, ~0.15 s; its garbage collected), playwright's node
+driver, the browser and Python ~0.02 each. With the full ``chromium`` of the same version the browser and its
+GPU process (which draws a screen nobody sees) added ~0.1 s more. The first report a new page prints costs
+~0.2-0.4 s more (a new renderer compiling and running the bundle the first time, the print pipeline);
+:meth:`ChromiumPrinter.warm_up` pays that while nothing waits.
 
     with ChromiumPrinter(find_chromium()) as printer:
         printer.print_pdf(path, path.with_suffix(".pdf"))
@@ -56,9 +57,9 @@ BROWSER_FLAGS = (
 #: the printer collects the page's garbage after each report (``gc()``, which ``--js-flags=--expose-gc``
 #: gives pages; ~0.04 s of CPU), and its memory stayed flat over 80 prints. This limit used to do that job
 #: alone, with a new page every 5 reports, and each new renderer compiles and runs the Vega bundle again
-#: (~0.6 s of CPU). Measured on full cold builds (57 reports, 2 jobs): 42.6 s and 1.39 GiB peak with the
-#: collection, against 45.0 s and 1.31 GiB with a page every 5 (the limit is 1.5 GiB). The limit stays,
-#: high, in case something else grows.
+#: (~0.6 s of CPU). Measured on full cold builds (57 reports, 2 jobs, the full chromium): 42.6 s and 1.39 GiB
+#: peak with the collection, against 45.0 s and 1.31 GiB with a page every 5 (the limit is 1.5 GiB; with the
+#: headless shell, 1.23 GiB). The limit stays, high, in case something else grows.
 PRINTS_PER_PAGE = 50
 
 #: Paper sizes a PDF can be printed on (``medcoding build --paper``), and their names in playwright.
