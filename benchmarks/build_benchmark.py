@@ -11,9 +11,10 @@
    ``papermill`` CLI, then ``jupyter nbconvert --to html`` CLI, then a PDF. ``jupyter nbconvert --to
    webpdf`` cannot run here: it drives playwright's own Chromium, which is not downloaded (it fails
    with "No suitable chromium executable found"; the kit never downloads one), and it takes no path to
-   another browser. So the naive PDF is the Chromium CLI (``chromium --headless --print-to-pdf``) on the
-   nbconvert HTML, the cheapest PDF a user can get (its charts would not draw offline: nbconvert's page
-   loads Vega from a CDN; it is a lower bound of the naive cost).
+   another browser. So the naive PDF is the Chromium CLI (``--headless --print-to-pdf``, the browser the
+   build prints with: :func:`~analysis.export.chromium.find_chromium`, Chromium's headless shell where it is
+   installed) on the nbconvert HTML, the cheapest PDF a user can get (its charts would not draw offline:
+   nbconvert's page loads Vega from a CDN; it is a lower bound of the naive cost).
 
 5. **one report** rebuilt (``--state TX --force``, as after an edit), HTML + PDF and HTML only, cold
    (``--keep-warm 0``) and served by the warm builder (:mod:`analysis.build.warm`) that an earlier build
