@@ -9,6 +9,7 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -186,10 +187,15 @@ def test_dask_build_is_identical_to_the_local_pool_and_shares_the_manifest(tmp_p
     need("Chromium and poppler-utils (pdftotext, pdfinfo)", printing)  # last: the HTML was compared either way
 
 
+def _job_folders_in_system_temp() -> list[str]:
+    return sorted(p.name for p in Path(tempfile.gettempdir()).glob("medcoding-dask-*"))
+
+
 @pytest.mark.cluster
 @pytest.mark.slow
 def test_a_worker_killed_mid_build_leaves_complete_or_failed_reports_never_partial(tmp_path, cluster):
     out = tmp_path / "reports"
+    before = _job_folders_in_system_temp()
     with distributed.Client(cluster.scheduler_address) as watcher:
         pids = watcher.run(os.getpid)
         killed = []
@@ -222,6 +228,7 @@ def test_a_worker_killed_mid_build_leaves_complete_or_failed_reports_never_parti
     assert not [p for p in out.rglob("*") if p.name.startswith(TEMP_MARK)]
     assert sorted(p.name for p in out.rglob("*.html")) == sorted(
         f"{o.id.split('/')[1]}.html" for o in summary.outcomes if o.status == "built")
+    assert _job_folders_in_system_temp() == before  # a killed worker's job folder used to stay there
 
 
 @pytest.mark.cluster

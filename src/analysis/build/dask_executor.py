@@ -139,7 +139,7 @@ def run_execute(job: dict, fingerprint: str) -> dict:
         _FINGERPRINT = kit_fingerprint()
     if _FINGERPRINT != fingerprint:
         return {"ok": False, "written": [], "error": _mismatch(_worker_name(), _FINGERPRINT, fingerprint)}
-    folder = tempfile.mkdtemp(prefix="medcoding-dask-")
+    folder = _job_folder()
     try:
         local = dict(job, html=os.path.join(folder, Path(job["html"]).name),
                      failed=os.path.join(folder, Path(job["failed"]).name))
@@ -156,6 +156,17 @@ def run_execute(job: dict, fingerprint: str) -> dict:
         return result
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _job_folder() -> str:
+    """A new folder for one job's files, in the Dask worker's own scratch space (``local_directory``) when there is
+    one: Dask removes that with the worker, and purges the one a killed worker left when the next starts. A folder
+    in the system's temporary folder stayed there whenever a worker was killed mid-report."""
+    with contextlib.suppress(Exception):
+        from distributed import get_worker
+
+        return tempfile.mkdtemp(prefix="medcoding-job-", dir=get_worker().local_directory)
+    return tempfile.mkdtemp(prefix="medcoding-dask-")
 
 
 def _worker_name() -> str:
