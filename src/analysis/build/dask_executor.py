@@ -119,7 +119,9 @@ class KernelPlugin(_WorkerPlugin):
         global _FINGERPRINT
         _FINGERPRINT = kit_fingerprint()  # this build's: the kit on a long-running worker may have been updated since
         build_worker.close_worker()  # the kernel of an earlier build on this worker, if any
-        config = dict(self.config, data_dir=str(data_dir()), embedded=True, role="kernel")
+        # The kernel's socket folder goes in the worker's Dask scratch folder, which Dask cleans even after a kill.
+        config = dict(self.config, data_dir=str(data_dir()), embedded=True, role="kernel",
+                      scratch=getattr(worker, "local_directory", None))
         build_worker.worker_init(config, threading.Event())
 
     def teardown(self, worker=None):

@@ -97,7 +97,7 @@ def execute(state, nb, job):
         # Here, in the kernel thread, after the warm kernel's start queued before it: deciding in the job's
         # thread raced that start (a second, cold kernel was started and left running).
         if state.kernel is None:  # the last one failed or did not start (or --fresh-kernels): papermill starts one
-            state.kernel = Kernel(state.kernel_env, state.kernel_output)
+            state.kernel = Kernel(state.kernel_env, state.kernel_output, state.config.get("scratch"))
         kernel = state.kernel
         used.append(kernel)
         return papermill.execute_notebook(

@@ -39,7 +39,7 @@ def warm_code() -> str:
 def start_kernel(state) -> None:
     """Start ``state``'s kernel now (in its kernel thread); warm it unless every report gets a fresh one.
     A kernel that does not start is left for the first job, which then reports why."""
-    kernel = Kernel(state.kernel_env, state.kernel_output)
+    kernel = Kernel(state.kernel_env, state.kernel_output, state.config.get("scratch"))
     try:
         kernel.start(None if state.config["fresh_kernels"] else warm_code())
     except Exception:
@@ -51,10 +51,11 @@ def start_kernel(state) -> None:
 
 class Kernel:
     """One kernel, started from this Python, kept for many notebooks. ``env``: variables the kernel gets
-    (the notebooks' ``start()`` reads them); ``output``: a file for its stdout and stderr (None: as this process)."""
+    (the notebooks' ``start()`` reads them); ``output``: a file for its stdout and stderr (None: as this process);
+    ``scratch``: a folder for its sockets' folder (None: the system's temporary folder)."""
 
-    def __init__(self, env: dict | None = None, output=None):
-        self.km = kernel_manager(env or {}, output)
+    def __init__(self, env: dict | None = None, output=None, scratch=None):
+        self.km = kernel_manager(env or {}, output, scratch)
         self.kc = None
         self.last_nb = None
 
@@ -130,8 +131,9 @@ class Kernel:
         self._remove_socket_folder()
 
 
-def kernel_manager(env: dict, output=None):
-    """A jupyter_client kernel manager for a kernel of this Python, talking over IPC sockets in a private folder."""
+def kernel_manager(env: dict, output=None, scratch=None):
+    """A jupyter_client kernel manager for a kernel of this Python, talking over IPC sockets in a private folder
+    (made in ``scratch`` if given and its path leaves room for the sockets', else in the system's temporary folder)."""
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
 
@@ -157,7 +159,10 @@ def kernel_manager(env: dict, output=None):
     # choosing and binding it (papermill#511), and nothing listens on the network.
     import tempfile
 
-    folder = tempfile.mkdtemp(prefix="medcoding-kernel-")
+    # A Unix socket's path has at most 107 bytes; the folder's name and "/k-5" take about 30 of them.
+    if scratch is not None and len(os.fsencode(os.path.abspath(scratch))) > 70:
+        scratch = None
+    folder = tempfile.mkdtemp(prefix="medcoding-kernel-", dir=scratch)
     return ThisPythonKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "k"))
 
 
