@@ -53,9 +53,11 @@ def ready_builder(timeout: float = 90) -> int:
 
 
 def gone(pid: int, timeout: float = 60) -> bool:
+    """Has the warm builder ``pid`` gone, its lock released? (Its process can look gone, a zombie, while its
+    last threads still hold the lock: a new one started then would find it taken.)"""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not warm.alive(pid):
+        if not warm.alive(pid) and warm.running(warm.place()) != pid:
             return True
         time.sleep(0.1)
     return False

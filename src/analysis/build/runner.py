@@ -98,11 +98,12 @@ class Runner:
         bar = self._progress_bar(total)
         pending, executed = {}, {}
         waiting: collections.deque = collections.deque()  # notebooks not yet handed to the executor
-        self._start(work)
-        self._submit(work, pending, waiting)
+        # Before the first job is handed over: a Ctrl-C while it is (to a warm builder, say) stops the build too.
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         done = 0
         try:
+            self._start(work)
+            self._submit(work, pending, waiting)
             while pending:
                 finished = self.executor.wait_any(list(pending))
                 for future in finished:

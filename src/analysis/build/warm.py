@@ -232,6 +232,11 @@ class WarmExecutor:
                         future.set_result(result)
                 elif message[0] in ("closed", "stopped"):
                     self._write_log(message[1])
+                    # Then wait for the warm builder to hang up, which it does once it is free again: a build
+                    # that comes right after this one finds it ready, not busy.
+                    with contextlib.suppress(EOFError, OSError):
+                        while True:
+                            self.connection.recv()
                     return
         except Exception as error:
             why = f"the warm builder stopped ({type(error).__name__})"

@@ -123,12 +123,12 @@ class WarmServer:
             if jobs:
                 self._stop_jobs(jobs)
         finally:
-            with contextlib.suppress(Exception):
-                connection.close()
             self._rewarm()
             with self.lock:
                 self.busy = False
                 self.last_used = time.monotonic()
+            with contextlib.suppress(Exception):  # after it is free: the build waits for this (warm.WarmExecutor)
+                connection.close()
 
     def _rewarm(self) -> None:
         """A report that failed took its kernel with it: start and warm the next one now, not in the next build."""
