@@ -39,6 +39,8 @@ def warm_code() -> str:
 def start_kernel(state) -> None:
     """Start ``state``'s kernel now (in its kernel thread); warm it unless every report gets a fresh one.
     A kernel that does not start is left for the first job, which then reports why."""
+    if state.kernel is not None:  # started meanwhile (a warm builder asks again after a build whose report failed)
+        return
     kernel = Kernel(state.kernel_env, state.kernel_output, state.config.get("scratch"))
     try:
         kernel.start(None if state.config["fresh_kernels"] else warm_code())
