@@ -199,8 +199,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-progress", dest="progress", action="store_false", help="never show the progress bar or per-report lines")
     build.add_argument("--keep-warm", type=_keep_warm, default=None, metavar="MINUTES",
                        help="after a build that ran a notebook, keep a kernel and a browser ready this long for the next "
-                            "build of one or two reports, which then waits only for the cells, the export and the print (measured: 1.1 s "
-                            "instead of 3.3 s for one state report, HTML + PDF) (default: $MEDCODING_KEEP_WARM "
+                            "build of one or two reports, which then waits only for the cells, the export and the print (measured: 1.0 s "
+                            "instead of 2.9 s for one state report, HTML + PDF) (default: $MEDCODING_KEEP_WARM "
                             "or 10; 0: none). `medcoding warm --stop` stops it sooner.")
 
     warm = commands.add_parser("warm", help="is a warm builder running? (--stop: stop it)",

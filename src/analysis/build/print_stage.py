@@ -3,8 +3,8 @@
 One browser is kept per printer worker for all its reports (:func:`printer`; its page collects its garbage
 after each report and is renewed every :data:`~analysis.export.chromium.PRINTS_PER_PAGE` reports), started and
 warmed up (on a small report page that runs the reports' own Vega bundle) as soon as the worker is, so that it is
-ready when the first HTML is and prints that one as fast as the next. A build with no Chromium still writes its HTML: each
-print job says why its PDF was skipped.
+ready when the first HTML is and prints that one as fast as the next. A build with no Chromium still writes its
+HTML: each print job says why its PDF was skipped.
 """
 
 from __future__ import annotations
